@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: MIT
+# Loaded by every bats file: `load ../lib/common`.
+#   $TUNOWN   the binary under test (env, default build/tunown)
+#   $TESTBIN  test helpers such as attach (env TUNOWN_TESTBIN, default build/tests)
+# Integration helpers (tests/integration, root, inside tests/lib/sandbox):
+#   setup_ns / teardown_ns   a fresh network namespace per test, named in $NS
+#   in_ns CMD...             CMD inside $NS (ip netns exec: its own /sys too)
+#   run_tunown [-N|!] ARGS...  echo the command, then `run [-N] in_ns $TUNOWN ARGS`
+#   as_user USER CMD...      CMD inside $NS as USER with USER's groups, no capabilities
+#   link_json DEV            ip -d -j link show DEV, inside $NS
+#   hold_device USER NAME [attach options]   keep NAME attached as USER
+#   release_device           let go of it again
+
+bats_require_minimum_version 1.5.0
+
+load /usr/lib/bats/bats-support/load.bash
+load /usr/lib/bats/bats-assert/load.bash
+
+TESTS_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+SRC_ROOT=$(cd "$TESTS_ROOT/.." && pwd)
+TUNOWN=${TUNOWN:-$SRC_ROOT/build/tunown}
+TESTBIN=${TUNOWN_TESTBIN:-$SRC_ROOT/build/tests}
+NS=
+
+in_sandbox() {
+	[ "${TUNOWN_SANDBOX:-}" = 1 ]
+}
+
+setup_ns() {
+	in_sandbox || {
+		echo "# integration tests run through tests/lib/runtest (make check)" >&2
+		return 1
+	}
+	NS=tunown-t${BATS_TEST_NUMBER:-0}-$$-$RANDOM
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+}
+
+teardown_ns() {
+	release_device
+	if [ -n "$NS" ]; then
+		ip netns del "$NS" 2>/dev/null || true
+		NS=
+	fi
+}
+
+in_ns() {
+	ip netns exec "$NS" "$@"
+}
+
+run_tunown() {
+	local expect=()
+
+	case "${1:-}" in
+	-[0-9]* | '!')
+		expect=("$1")
+		shift
+		;;
+	esac
+	echo "\$ tunown $*"
+	run "${expect[@]}" in_ns "$TUNOWN" "$@"
+	echo "$output"
+}
+
+# setpriv from root to USER: real, effective and saved ids all change, so the
+# kernel clears the permitted and effective sets; the bounding and inheritable
+# sets are emptied as well, so nothing can come back through execve.
+as_user() {
+	local user=$1
+	shift
+	in_ns setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups \
+		--inh-caps=-all --bounding-set=-all -- "$@"
+}
+
+link_json() {
+	in_ns ip -d -j link show "$1"
+}
+
+# One field of `tunown show NAME --json`, with jq's -r output.
+show_field() {
+	in_ns "$TUNOWN" show "$1" --json | jq -r ".$2"
+}
+
+# The names of every interface in $NS, one a line, sorted.
+ns_links() {
+	in_ns ip -j link show | jq -r '.[].ifname' | sort
+}
+
+HOLD_PID=
+HOLD_FD=
+
+hold_device() {
+	local user=$1
+	shift
+	local fifo=$BATS_TEST_TMPDIR/hold.in out=$BATS_TEST_TMPDIR/hold.out
+	local i
+
+	rm -f "$fifo" "$out"
+	mkfifo "$fifo"
+	as_user "$user" "$TESTBIN/attach" "$@" --hold <"$fifo" >"$out" 2>&1 3>&- &
+	HOLD_PID=$!
+	exec {HOLD_FD}>"$fifo"
+	for ((i = 0; i < 500; i++)); do
+		[ -s "$out" ] && break
+		kill -0 "$HOLD_PID" 2>/dev/null || break
+		sleep 0.02
+	done
+	if [ "$(head -n1 "$out")" != ok ]; then
+		echo "# hold_device $user $*: $(cat "$out")" >&2
+		release_device
+		return 1
+	fi
+}
+
+release_device() {
+	if [ -n "$HOLD_FD" ]; then
+		exec {HOLD_FD}>&-
+		HOLD_FD=
+	fi
+	if [ -n "$HOLD_PID" ]; then
+		wait "$HOLD_PID" 2>/dev/null || true
+		HOLD_PID=
+	fi
+}
