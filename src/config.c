@@ -1,0 +1,869 @@
+/* SPDX-License-Identifier: MIT */
+/* The apply file: a streaming parser that collects every error as FILE:LINE. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ids.h"
+#include "parse.h"
+
+enum key_id {
+	K_MODE, K_USER, K_GROUP, K_ADDRESS, K_PEER, K_MTU, K_MAC, K_MULTI_QUEUE,
+	K_VNET_HDR, K_PI, K_UP, K_ANY_USER, K_NETNS, K_COUNT
+};
+
+/* One looked-up name; files tend to repeat the same owner for every device. */
+struct id_cache {
+	char name[64];
+	uint32_t id;
+	int r;
+	const char *why;
+};
+
+struct parser {
+	struct config *c;
+	struct config_errors *errs;
+	const char *file;
+	unsigned line;
+	int nomem;
+	bool in_section;
+	bool section_ok;            /* the header named a valid device */
+	unsigned section_line;
+	unsigned key_line[K_COUNT]; /* where each key was last set in this section */
+	unsigned last_addr_line;
+	struct devspec cur;
+	struct id_cache users, groups;
+};
+
+typedef int (*key_setter)(struct parser *p, const char *value, const char **why);
+
+struct key {
+	const char *name;
+	key_setter set;
+	bool repeats;
+};
+
+/* Errors */
+
+void config_errors_init(struct config_errors *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+void config_errors_free(struct config_errors *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->v[i].text);
+	free(e->v);
+	config_errors_init(e);
+}
+
+void config_errors_print(const struct config_errors *e, FILE *out)
+{
+	for (size_t i = 0; i < e->n; i++)
+		fprintf(out, "%s\n", e->v[i].text);
+	if (e->dropped)
+		fprintf(out, "(%zu more errors not shown)\n", e->dropped);
+}
+
+static void add_error(struct config_errors *e, int *nomem, const char *file, unsigned line,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void add_error(struct config_errors *e, int *nomem, const char *file, unsigned line,
+		      const char *fmt, ...)
+{
+	char *msg = NULL, *text = NULL;
+	va_list ap;
+
+	if (e->n >= CONFIG_MAX_ERRORS) {
+		e->dropped++;
+		return;
+	}
+	if (!e->v) {
+		e->v = calloc(CONFIG_MAX_ERRORS, sizeof(*e->v));
+		if (!e->v)
+			goto nomem;
+	}
+	va_start(ap, fmt);
+	int r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		goto nomem;
+	r = line ? asprintf(&text, "%s:%u: %s", file, line, msg)
+		 : asprintf(&text, "%s: %s", file, msg);
+	free(msg);
+	if (r < 0)
+		goto nomem;
+	e->v[e->n].line = line;
+	e->v[e->n].text = text;
+	e->n++;
+	return;
+nomem:
+	*nomem = -ENOMEM;
+}
+
+#define perr(p, line, ...) add_error((p)->errs, &(p)->nomem, (p)->file, (line), __VA_ARGS__)
+
+/*
+ * A value as messages show it: at most 48 characters (cut on a character
+ * boundary), control bytes and quotes escaped, so that no input can garble
+ * the terminal or the one-line format. Lines reach here as valid UTF-8.
+ */
+#define QUOTE_MAX 48
+#define QUOTE_SIZE (QUOTE_MAX * 4 + 4)
+
+static const char *quote(const char *s, char buf[QUOTE_SIZE])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, chars = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		bool starts_char = (*p & 0xc0) != 0x80;
+		if (starts_char && ++chars > QUOTE_MAX) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (*p < 0x20 || *p == 0x7f || *p == '\'' || *p == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[*p >> 4];
+			buf[o++] = hex[*p & 15];
+		} else {
+			buf[o++] = (char)*p;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Text checks */
+
+static bool valid_utf8(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return false;
+		}
+		if (len - i - 1 < n)
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static char *trim(char *s)
+{
+	while (is_blank(*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && is_blank(s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Keys */
+
+static int set_tristate(int *field, const char *v, const char **why)
+{
+	bool b;
+
+	if (parse_bool(v, &b, why) < 0)
+		return -EINVAL;
+	*field = b;
+	return 0;
+}
+
+static int lookup_id(struct id_cache *cache, const char *v, uint32_t *id, const char **why,
+		     int (*resolve)(const char *, uint32_t *, const char **))
+{
+	size_t len = strlen(v);
+
+	if (len < sizeof(cache->name) && cache->name[0] && !strcmp(cache->name, v)) {
+		*why = cache->why;
+		if (cache->r == 0)
+			*id = cache->id;
+		return cache->r;
+	}
+	int r = resolve(v, id, why);
+	if (len < sizeof(cache->name)) {
+		memcpy(cache->name, v, len + 1);
+		cache->r = r;
+		cache->id = r == 0 ? *id : 0;
+		cache->why = r == 0 ? NULL : *why;
+	}
+	return r;
+}
+
+static int set_mode(struct parser *p, const char *v, const char **why)
+{
+	return parse_mode(v, &p->cur.mode, why);
+}
+
+static int set_user(struct parser *p, const char *v, const char **why)
+{
+	return lookup_id(&p->users, v, &p->cur.uid, why, resolve_user);
+}
+
+static int set_group(struct parser *p, const char *v, const char **why)
+{
+	return lookup_id(&p->groups, v, &p->cur.gid, why, resolve_group);
+}
+
+static int set_address(struct parser *p, const char *v, const char **why)
+{
+	struct ipaddr a;
+	struct devspec *s = &p->cur;
+
+	if (parse_cidr(v, &a, why) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < s->naddrs; i++) {
+		if (ipaddr_equal(&s->addrs[i], &a)) {
+			*why = "listed twice in this section";
+			return -EINVAL;
+		}
+	}
+	struct ipaddr *n = realloc(s->addrs, (s->naddrs + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n[s->naddrs++] = a;
+	s->addrs = n;
+	p->last_addr_line = p->line;
+	return 0;
+}
+
+static int set_peer(struct parser *p, const char *v, const char **why)
+{
+	struct devspec *s = &p->cur;
+	int family;
+	uint8_t peer[16];
+
+	if (parse_addr(v, &family, peer, why) < 0)
+		return -EINVAL;
+	if (!s->naddrs) {
+		*why = "no 'address' before it in this section to pair it with";
+		return -EINVAL;
+	}
+	struct ipaddr *a = &s->addrs[s->naddrs - 1];
+	if (a->has_peer) {
+		*why = "the address before it already has a peer; write a new 'address' first";
+		return -EINVAL;
+	}
+	if (family != a->family) {
+		*why = family == AF_INET ? "an IPv4 peer for an IPv6 address"
+					 : "an IPv6 peer for an IPv4 address";
+		return -EINVAL;
+	}
+	memcpy(a->peer, peer, sizeof(peer));
+	a->has_peer = true;
+	return 0;
+}
+
+static int set_mtu(struct parser *p, const char *v, const char **why)
+{
+	return parse_mtu(v, &p->cur.mtu, why);
+}
+
+static int set_mac(struct parser *p, const char *v, const char **why)
+{
+	if (parse_mac(v, p->cur.mac, why) < 0)
+		return -EINVAL;
+	p->cur.has_mac = true;
+	return 0;
+}
+
+static int set_multi_queue(struct parser *p, const char *v, const char **why)
+{
+	return set_tristate(&p->cur.multi_queue, v, why);
+}
+
+static int set_vnet_hdr(struct parser *p, const char *v, const char **why)
+{
+	return set_tristate(&p->cur.vnet_hdr, v, why);
+}
+
+static int set_pi(struct parser *p, const char *v, const char **why)
+{
+	return set_tristate(&p->cur.pi, v, why);
+}
+
+static int set_up(struct parser *p, const char *v, const char **why)
+{
+	return set_tristate(&p->cur.up, v, why);
+}
+
+static int set_any_user(struct parser *p, const char *v, const char **why)
+{
+	return parse_bool(v, &p->cur.any_user, why);
+}
+
+/* A file name under /run/netns, as `ip netns` accepts it. */
+static int set_netns(struct parser *p, const char *v, const char **why)
+{
+	if (strlen(v) > NAME_MAX) {
+		*why = "longer than 255 bytes";
+		return -EINVAL;
+	}
+	if (!strcmp(v, ".") || !strcmp(v, "..")) {
+		*why = "'.' and '..' are not namespace names";
+		return -EINVAL;
+	}
+	for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+		if (*c == '/' || *c < 0x20 || *c == 0x7f || *c == ' ') {
+			*why = "contains '/', white space or a control character";
+			return -EINVAL;
+		}
+	}
+	char *n = strdup(v);
+	if (!n)
+		return -ENOMEM;
+	free(p->cur.netns);
+	p->cur.netns = n;
+	return 0;
+}
+
+static const struct key keys[K_COUNT] = {
+	[K_MODE] = { "mode", set_mode, false },
+	[K_USER] = { "user", set_user, false },
+	[K_GROUP] = { "group", set_group, false },
+	[K_ADDRESS] = { "address", set_address, true },
+	[K_PEER] = { "peer", set_peer, true },
+	[K_MTU] = { "mtu", set_mtu, false },
+	[K_MAC] = { "mac", set_mac, false },
+	[K_MULTI_QUEUE] = { "multi-queue", set_multi_queue, false },
+	[K_VNET_HDR] = { "vnet-hdr", set_vnet_hdr, false },
+	[K_PI] = { "pi", set_pi, false },
+	[K_UP] = { "up", set_up, false },
+	[K_ANY_USER] = { "any-user", set_any_user, false },
+	[K_NETNS] = { "netns", set_netns, false },
+};
+
+/* Words people reach for that are too far from the key for an edit distance. */
+static const struct { const char *word; enum key_id key; } aliases[] = {
+	{ "owner", K_USER }, { "uid", K_USER }, { "gid", K_GROUP },
+	{ "addr", K_ADDRESS }, { "ip", K_ADDRESS }, { "local", K_ADDRESS },
+	{ "hwaddr", K_MAC }, { "lladdr", K_MAC }, { "ether", K_MAC },
+	{ "type", K_MODE }, { "namespace", K_NETNS }, { "ownerless", K_ANY_USER },
+};
+
+/* Levenshtein distance, case and '_'/'-' folded; both strings are short here. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[33];
+
+	if (la > 32 || lb > 32)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			char ca = a[i - 1] == '_' ? '-' : (char)(a[i - 1] | 0x20);
+			char cb = b[j - 1] == '_' ? '-' : (char)(b[j - 1] | 0x20);
+			size_t best = diag + (ca != cb);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = row[j];
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+/* The known key nearest to an unknown one, or NULL when none is close. */
+static const char *suggest_key(const char *word)
+{
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX;
+
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (edit_distance(word, aliases[i].word) == 0)
+			return keys[aliases[i].key].name;
+	for (size_t i = 0; i < K_COUNT; i++) {
+		size_t d = edit_distance(word, keys[i].name);
+		if (d < best_d) {
+			best_d = d;
+			best = keys[i].name;
+		}
+	}
+	if (best_d > 2 || best_d >= strlen(best) || best_d >= strlen(word))
+		return NULL;
+	return best;
+}
+
+static int find_key(const char *word)
+{
+	for (int i = 0; i < K_COUNT; i++)
+		if (!strcmp(word, keys[i].name))
+			return i;
+	return -1;
+}
+
+/* The device index: (name, netns) to position in c->devs */
+
+static uint32_t hash_dev(const char *name, const char *netns)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *s = name; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	h = (h ^ 0xff) * 16777619u;
+	for (const char *s = netns ? netns : ""; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static bool same_dev(const struct devspec *a, const struct devspec *b)
+{
+	const char *na = a->netns ? a->netns : "", *nb = b->netns ? b->netns : "";
+
+	return !strcmp(a->name, b->name) && !strcmp(na, nb);
+}
+
+/* The slot holding a device equal to S, or the empty slot where it would go. */
+static uint32_t *index_slot(const struct config *c, const struct devspec *s)
+{
+	size_t mask = c->index_size - 1;
+
+	for (size_t i = hash_dev(s->name, s->netns) & mask;; i = (i + 1) & mask) {
+		uint32_t *slot = &c->index[i];
+		if (!*slot || same_dev(&c->devs[*slot - 1], s))
+			return slot;
+	}
+}
+
+static int index_grow(struct config *c)
+{
+	size_t size = c->index_size ? c->index_size * 2 : 64;
+	uint32_t *old = c->index;
+	size_t old_size = c->index_size;
+
+	c->index = calloc(size, sizeof(*c->index));
+	if (!c->index) {
+		c->index = old;
+		return -ENOMEM;
+	}
+	c->index_size = size;
+	for (size_t i = 0; i < old_size; i++)
+		if (old[i])
+			*index_slot(c, &c->devs[old[i] - 1]) = old[i];
+	free(old);
+	return 0;
+}
+
+static const struct devspec *find_dev(const struct config *c, const struct devspec *s)
+{
+	if (!c->index_size)
+		return NULL;
+	uint32_t *slot = index_slot(c, s);
+	return *slot ? &c->devs[*slot - 1] : NULL;
+}
+
+/* Takes over S's allocations. */
+static int add_dev(struct config *c, struct devspec *s)
+{
+	if (c->ndevs >= UINT32_MAX - 1)
+		return -ENOMEM;
+	if ((c->ndevs + 1) * 2 > c->index_size && index_grow(c) < 0)
+		return -ENOMEM;
+	if (c->ndevs == c->devs_cap) {
+		size_t cap = c->devs_cap ? c->devs_cap * 2 : 16;
+		struct devspec *n = realloc(c->devs, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		c->devs = n;
+		c->devs_cap = cap;
+	}
+	c->devs[c->ndevs] = *s;
+	*index_slot(c, s) = (uint32_t)++c->ndevs;
+	devspec_init(s);
+	return 0;
+}
+
+/* Sections */
+
+static void check_section(struct parser *p)
+{
+	struct devspec *s = &p->cur;
+	char q[QUOTE_SIZE], q2[QUOTE_SIZE];
+	const struct devspec *other;
+
+	if (s->mode == MODE_UNSET)
+		s->mode = mode_for_name(s->name);
+	if (s->has_mac && s->mode == MODE_TUN)
+		perr(p, p->key_line[K_MAC],
+		     "mac: a tun device has no MAC address (only tap devices do)");
+	if (s->any_user && (s->uid != ID_NONE || s->gid != ID_NONE))
+		perr(p, p->key_line[K_ANY_USER],
+		     "any-user: conflicts with 'user'/'group' (any-user makes a device without owner)");
+	/* A user or group that failed to resolve has had its error already. */
+	if (!s->any_user && s->uid == ID_NONE && s->gid == ID_NONE &&
+	    !p->key_line[K_USER] && !p->key_line[K_GROUP])
+		perr(p, p->section_line,
+		     "device '%s' has no owner: set 'user', 'group' or 'any-user = yes'",
+		     quote(s->name, q));
+	other = find_dev(p->c, s);
+	if (other && other->netns)
+		perr(p, p->section_line, "device '%s' in netns '%s' already defined at %s:%u",
+		     quote(s->name, q), quote(other->netns, q2), other->file, other->line);
+	else if (other)
+		perr(p, p->section_line, "device '%s' already defined at %s:%u",
+		     quote(s->name, q), other->file, other->line);
+}
+
+/* Ends the section in hand: checks it and keeps the device when it is sound. */
+static void end_section(struct parser *p)
+{
+	if (!p->in_section)
+		return;
+	if (p->section_ok) {
+		check_section(p);
+		/* A device with errors is kept too, so that a later duplicate is found. */
+		if (!p->nomem && add_dev(p->c, &p->cur) < 0)
+			p->nomem = -ENOMEM;
+	}
+	devspec_free(&p->cur);
+	devspec_init(&p->cur);
+	p->in_section = false;
+}
+
+static void begin_section(struct parser *p, char *line)
+{
+	char q[QUOTE_SIZE];
+	char *close = strchr(line, ']');
+	const char *why;
+
+	end_section(p);
+	p->in_section = true;
+	p->section_ok = false;
+	p->section_line = p->line;
+	p->last_addr_line = 0;
+	memset(p->key_line, 0, sizeof(p->key_line));
+	if (!close || close[1] != '\0') {
+		perr(p, p->line, "section header '%s': expected '[NAME]' alone on its line",
+		     quote(line, q));
+		return;
+	}
+	*close = '\0';
+	char *name = trim(line + 1);
+	if (parse_ifname(name, p->cur.name, &why) < 0) {
+		perr(p, p->line, "device name '%s': %s", quote(name, q), why);
+		return;
+	}
+	p->cur.file = p->file;
+	p->cur.line = p->line;
+	p->section_ok = true;
+}
+
+/* Strips a comment that starts after white space: "mtu = 9000  # jumbo". */
+static void strip_comment(char *v)
+{
+	for (char *s = v; *s; s++) {
+		if ((*s == '#' || *s == ';') && s > v && is_blank(s[-1])) {
+			*s = '\0';
+			return;
+		}
+	}
+}
+
+static void key_value(struct parser *p, char *line)
+{
+	char q[QUOTE_SIZE], addr[INET6_ADDRSTRLEN + 5];
+	char *eq = strchr(line, '=');
+	const char *why = NULL;
+
+	if (!eq) {
+		perr(p, p->line, "'%s': expected 'key = value', '[NAME]' or a comment",
+		     quote(line, q));
+		return;
+	}
+	*eq = '\0';
+	char *word = trim(line), *value = eq + 1;
+	strip_comment(value);
+	value = trim(value);
+	if (!*word) {
+		perr(p, p->line, "no key before '='");
+		return;
+	}
+	int k = find_key(word);
+	if (k < 0) {
+		const char *near = suggest_key(word);
+		if (near)
+			perr(p, p->line, "unknown key '%s' (did you mean '%s'?)", quote(word, q), near);
+		else
+			perr(p, p->line, "unknown key '%s' (keys: mode, user, group, address, peer, mtu, "
+			     "mac, multi-queue, vnet-hdr, pi, up, any-user, netns)", quote(word, q));
+		return;
+	}
+	if (!p->in_section) {
+		perr(p, p->line, "'%s' before any section: start a device with '[NAME]'", word);
+		return;
+	}
+	if (!keys[k].repeats && p->key_line[k]) {
+		perr(p, p->line, "%s '%s': already set at line %u (only 'address' and 'peer' repeat)",
+		     word, quote(value, q), p->key_line[k]);
+		return;
+	}
+	p->key_line[k] = p->line;
+	if (!*value) {
+		perr(p, p->line, "%s: no value after '='", word);
+		return;
+	}
+	int r = keys[k].set(p, value, &why);
+	if (r == -ENOMEM)
+		p->nomem = r;
+	else if (r < 0 && k == K_PEER && p->cur.naddrs)
+		perr(p, p->line, "peer '%s': %s (address '%s' at line %u)", quote(value, q), why,
+		     format_ipaddr(&p->cur.addrs[p->cur.naddrs - 1], addr, sizeof(addr)),
+		     p->last_addr_line);
+	else if (r < 0)
+		perr(p, p->line, "%s '%s': %s", word, quote(value, q), why);
+}
+
+/*
+ * One line, as read: LEN bytes (newline removed), possibly cut short at
+ * CONFIG_MAX_LINE when TOO_LONG.
+ */
+static void parse_line(struct parser *p, char *buf, size_t len, bool too_long)
+{
+	char *line;
+
+	if (memchr(buf, '\0', len)) {
+		perr(p, p->line, "contains a NUL byte (not a text file?)");
+		goto skipped;
+	}
+	if (too_long) {
+		perr(p, p->line, "longer than %d bytes", CONFIG_MAX_LINE);
+		goto skipped;
+	}
+	if (!valid_utf8((const unsigned char *)buf, len)) {
+		perr(p, p->line, "not valid UTF-8 text");
+		goto skipped;
+	}
+	line = trim(buf);
+	if (!*line || *line == '#' || *line == ';')
+		return;
+	if (*line == '[')
+		begin_section(p, line);
+	else
+		key_value(p, line);
+	return;
+skipped:
+	/* Keys after a broken header must not land in the section before it. */
+	buf[len < CONFIG_MAX_LINE ? len : CONFIG_MAX_LINE] = '\0';
+	if (*trim(buf) == '[') {
+		end_section(p);
+		p->in_section = true;
+		p->section_ok = false;
+		memset(p->key_line, 0, sizeof(p->key_line));
+	}
+}
+
+/*
+ * Reads one line into BUF (CONFIG_MAX_LINE + 1 bytes): a fixed buffer, so a
+ * file of one endless line costs no memory. The rest of a long line is
+ * skipped. Returns false at the end of the file.
+ */
+static bool read_line(FILE *f, char *buf, size_t *len, bool *too_long)
+{
+	size_t n = 0;
+	int ch;
+
+	*too_long = false;
+	while ((ch = getc_unlocked(f)) != EOF && ch != '\n') {
+		if (n < CONFIG_MAX_LINE)
+			buf[n++] = (char)ch;
+		else
+			*too_long = true;
+	}
+	if (ch == EOF && n == 0 && !*too_long)
+		return false;
+	buf[n] = '\0';
+	*len = n;
+	return true;
+}
+
+static void parse_stream(struct parser *p, FILE *f)
+{
+	char buf[CONFIG_MAX_LINE + 1];
+	size_t len;
+	bool too_long;
+
+	while (!p->nomem && read_line(f, buf, &len, &too_long)) {
+		if (p->line == UINT_MAX) {
+			perr(p, p->line, "too many lines");
+			break;
+		}
+		p->line++;
+		parse_line(p, buf, len, too_long);
+	}
+	end_section(p);
+}
+
+/* Files */
+
+void config_init(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void config_free(struct config *c)
+{
+	for (size_t i = 0; i < c->ndevs; i++)
+		devspec_free(&c->devs[i]);
+	free(c->devs);
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	free(c->index);
+	config_init(c);
+}
+
+/* Keeps a copy of NAME for the devspecs and messages that point to it. */
+static const char *keep_name(struct config *c, const char *name)
+{
+	char **n = realloc(c->files, (c->nfiles + 1) * sizeof(*n));
+
+	if (!n)
+		return NULL;
+	c->files = n;
+	n[c->nfiles] = strdup(name);
+	if (!n[c->nfiles])
+		return NULL;
+	return n[c->nfiles++];
+}
+
+static int result(const struct config_errors *errs, size_t errors_before, int nomem)
+{
+	if (nomem)
+		return nomem;
+	return errs->n + errs->dropped > errors_before ? -EINVAL : 0;
+}
+
+int config_load_stream(struct config *c, FILE *f, const char *name, struct config_errors *errs)
+{
+	size_t before = errs->n + errs->dropped;
+	struct parser p = { .c = c, .errs = errs };
+
+	devspec_init(&p.cur);
+	p.file = keep_name(c, name);
+	if (!p.file)
+		return -ENOMEM;
+	parse_stream(&p, f);
+	if (ferror(f))
+		perr(&p, 0, "read error: %s", strerror(errno));
+	devspec_free(&p.cur);
+	return result(errs, before, p.nomem);
+}
+
+static int load_path(struct config *c, const char *path, struct config_errors *errs)
+{
+	int nomem = 0;
+	struct stat st;
+
+	if (!strcmp(path, "-"))
+		return config_load_stream(c, stdin, "<stdin>", errs);
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		add_error(errs, &nomem, path, 0, "cannot open: %s", strerror(errno));
+		return nomem ? nomem : -EINVAL;
+	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		add_error(errs, &nomem, path, 0, "is a directory, not a file");
+		return nomem ? nomem : -EINVAL;
+	}
+	int r = config_load_stream(c, f, path, errs);
+	fclose(f);
+	return r;
+}
+
+static int is_conf_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".conf");
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int config_load_defaults(struct config *c, const char *conf, const char *dir,
+			 struct config_errors *errs)
+{
+	size_t before = errs->n + errs->dropped;
+	struct dirent **names = NULL;
+	int nomem = 0, r = 0;
+
+	if (access(conf, F_OK) == 0 || errno != ENOENT)
+		r = load_path(c, conf, errs);
+	if (r == -ENOMEM)
+		return r;
+	int n = scandir(dir, &names, is_conf_name, by_name);
+	if (n < 0 && errno != ENOENT && errno != ENOTDIR)
+		add_error(errs, &nomem, dir, 0, "cannot read the directory: %s", strerror(errno));
+	for (int i = 0; i < n; i++) {
+		char *path = NULL;
+		if (!nomem && asprintf(&path, "%s/%s", dir, names[i]->d_name) < 0)
+			nomem = -ENOMEM;
+		if (!nomem && load_path(c, path, errs) == -ENOMEM)
+			nomem = -ENOMEM;
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return result(errs, before, nomem);
+}
+
+int config_load(struct config *c, char *const *paths, size_t npaths, struct config_errors *errs)
+{
+	size_t before = errs->n + errs->dropped;
+
+	if (!paths)
+		return config_load_defaults(c, CONFIG_DEFAULT_FILE, CONFIG_DEFAULT_DIR, errs);
+	for (size_t i = 0; i < npaths; i++)
+		if (load_path(c, paths[i], errs) == -ENOMEM)
+			return -ENOMEM;
+	return result(errs, before, 0);
+}

@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: MIT */
+/* The apply file parser: values, peer pairing, every error with FILE:LINE, defaults. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "parse.h"
+
+struct fixture {
+	struct config c;
+	struct config_errors e;
+	char dir[64];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	config_init(&f->c);
+	config_errors_init(&f->e);
+	strcpy(f->dir, "/tmp/tunown-config-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *cmd;
+
+	config_free(&f->c);
+	config_errors_free(&f->e);
+	assert_true(asprintf(&cmd, "rm -rf '%s'", f->dir) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(f);
+	return 0;
+}
+
+/* Parses TEXT as a file named "t.conf". */
+static int parse(struct fixture *f, const char *text)
+{
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+
+	assert_non_null(in);
+	int r = config_load_stream(&f->c, in, "t.conf", &f->e);
+	fclose(in);
+	return r;
+}
+
+/* Writes DIR/NAME and returns its path (static buffer). */
+static const char *write_file(struct fixture *f, const char *name, const char *text)
+{
+	static char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", f->dir, name);
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+	fputs(text, out);
+	assert_int_equal(fclose(out), 0);
+	return path;
+}
+
+/* Fails with every message when the error list lacks TEXT (whole line). */
+static void assert_error(struct fixture *f, const char *text)
+{
+	for (size_t i = 0; i < f->e.n; i++)
+		if (!strcmp(f->e.v[i].text, text))
+			return;
+	for (size_t i = 0; i < f->e.n; i++)
+		print_message("  got: %s\n", f->e.v[i].text);
+	fail_msg("no error '%s'", text);
+}
+
+/* One bad input, one error, exactly this text. */
+static void assert_only_error(const char *input, const char *text)
+{
+	struct fixture *f;
+
+	setup((void **)&f);
+	assert_int_equal(parse(f, input), -EINVAL);
+	assert_error(f, text);
+	if (f->e.n != 1)
+		fail_msg("%zu errors for '%s', wanted 1", f->e.n, input);
+	teardown((void **)&f);
+}
+
+static void test_full_section(void **state)
+{
+	struct fixture *f = *state;
+	char buf[64];
+
+	assert_int_equal(parse(f,
+		"# a comment\n"
+		"; another\n"
+		"\n"
+		"[tap0]\n"
+		"mode = tap\n"
+		"user = root\n"
+		"group = 0\n"
+		"address = 10.0.0.1/24\n"
+		"address = fd00::1/64\n"
+		"mtu = 9000   # jumbo\n"
+		"mac = 02:00:00:00:00:01\n"
+		"multi-queue = no\n"
+		"vnet-hdr = yes\n"
+		"pi = false\n"
+		"up = 1\n"
+		"netns = lab\n"), 0);
+	assert_int_equal(f->e.n, 0);
+	assert_int_equal(f->c.ndevs, 1);
+	assert_int_equal(f->c.nfiles, 1);
+	struct devspec *d = &f->c.devs[0];
+	assert_string_equal(d->name, "tap0");
+	assert_string_equal(d->file, "t.conf");
+	assert_int_equal(d->line, 4);
+	assert_int_equal(d->mode, MODE_TAP);
+	assert_int_equal(d->uid, 0);
+	assert_int_equal(d->gid, 0);
+	assert_false(d->any_user);
+	assert_int_equal(d->naddrs, 2);
+	assert_string_equal(format_ipaddr(&d->addrs[0], buf, sizeof(buf)), "10.0.0.1/24");
+	assert_string_equal(format_ipaddr(&d->addrs[1], buf, sizeof(buf)), "fd00::1/64");
+	assert_int_equal(d->mtu, 9000);
+	assert_true(d->has_mac);
+	assert_string_equal(format_mac(d->mac, buf, sizeof(buf)), "02:00:00:00:00:01");
+	assert_int_equal(d->multi_queue, 0);
+	assert_int_equal(d->vnet_hdr, 1);
+	assert_int_equal(d->pi, 0);
+	assert_int_equal(d->up, 1);
+	assert_string_equal(d->netns, "lab");
+}
+
+static void test_defaults_and_mode_from_name(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f, "[tun7]\r\nany-user = yes\r\n[ vm1 ]\ngroup=root\n"), 0);
+	assert_int_equal(f->c.ndevs, 2);
+	struct devspec *a = &f->c.devs[0], *b = &f->c.devs[1];
+	assert_int_equal(a->mode, MODE_TUN);
+	assert_true(a->any_user);
+	assert_int_equal(a->uid, ID_NONE);
+	assert_int_equal(a->gid, ID_NONE);
+	assert_int_equal(a->multi_queue, -1);
+	assert_int_equal(a->vnet_hdr, -1);
+	assert_int_equal(a->pi, -1);
+	assert_int_equal(a->up, -1);
+	assert_int_equal(a->mtu, 0);
+	assert_false(a->has_mac);
+	assert_int_equal(a->naddrs, 0);
+	assert_null(a->netns);
+	assert_string_equal(b->name, "vm1");
+	assert_int_equal(b->mode, MODE_TAP);
+	assert_int_equal(b->line, 3);
+	assert_int_equal(b->gid, 0);
+}
+
+static void test_peer_pairing(void **state)
+{
+	struct fixture *f = *state;
+	char buf[64];
+
+	assert_int_equal(parse(f,
+		"[tun0]\nuser = root\n"
+		"address = 10.0.0.1/32\npeer = 10.0.0.2\n"
+		"address = 10.0.1.1/24\n"
+		"address = fd00::1/128\npeer = fd00::2\n"), 0);
+	struct devspec *d = &f->c.devs[0];
+	assert_int_equal(d->naddrs, 3);
+	assert_true(d->addrs[0].has_peer);
+	assert_false(d->addrs[1].has_peer);
+	assert_true(d->addrs[2].has_peer);
+	assert_string_equal(inet_ntop(AF_INET, d->addrs[0].peer, buf, sizeof(buf)), "10.0.0.2");
+	assert_string_equal(inet_ntop(AF_INET6, d->addrs[2].peer, buf, sizeof(buf)), "fd00::2");
+}
+
+static void test_peer_errors(void **state)
+{
+	assert_only_error("[tun0]\nuser = root\npeer = 10.0.0.2\n",
+		"t.conf:3: peer '10.0.0.2': no 'address' before it in this section to pair it with");
+	assert_only_error("[tun0]\nuser = root\naddress = 10.0.0.1/32\npeer = fd00::2\n",
+		"t.conf:4: peer 'fd00::2': an IPv6 peer for an IPv4 address "
+		"(address '10.0.0.1/32' at line 3)");
+	assert_only_error("[tun0]\nuser = root\naddress = fd00::1\npeer = 10.0.0.2\n",
+		"t.conf:4: peer '10.0.0.2': an IPv4 peer for an IPv6 address "
+		"(address 'fd00::1/128' at line 3)");
+	assert_only_error("[tun0]\nuser = root\naddress = 10.0.0.1\npeer = 10.0.0.2\npeer = 10.0.0.3\n",
+		"t.conf:5: peer '10.0.0.3': the address before it already has a peer; "
+		"write a new 'address' first (address '10.0.0.1/32' at line 3)");
+	assert_only_error("[tun0]\nuser = root\naddress = 10.0.0.1\npeer = 10.0.0.2/24\n",
+		"t.conf:4: peer '10.0.0.2/24': not an IPv4 or IPv6 address "
+		"(address '10.0.0.1/32' at line 3)");
+	/* A peer never pairs with an address of the section before. */
+	assert_only_error("[tun0]\nuser = root\naddress = 10.0.0.1\n[tun1]\nuser = root\npeer = 10.0.0.2\n",
+		"t.conf:6: peer '10.0.0.2': no 'address' before it in this section to pair it with");
+}
+
+static void test_value_errors(void **state)
+{
+	assert_only_error("[tap0]\nuser = root\nmtu = 70000\n",
+			  "t.conf:3: mtu '70000': outside 68..65535");
+	assert_only_error("[tap0]\nuser = root\nmtu = big\n", "t.conf:3: mtu 'big': not a number");
+	assert_only_error("[tap0]\nuser = root\nmac = 01:00:00:00:00:01\n",
+		"t.conf:3: mac '01:00:00:00:00:01': a multicast address (the low bit of the first byte is set)");
+	assert_only_error("[tap0]\nuser = root\nmode = tan\n", "t.conf:3: mode 'tan': not 'tun' or 'tap'");
+	assert_only_error("[tap0]\nuser = root\nup = maybe\n",
+		"t.conf:3: up 'maybe': not a boolean (yes/no, true/false, on/off, 1/0)");
+	assert_only_error("[tap0]\nuser = root\nvnet-hdr = 2\n",
+		"t.conf:3: vnet-hdr '2': not a boolean (yes/no, true/false, on/off, 1/0)");
+	assert_only_error("[tap0]\nuser = no-such-user-tunown\n",
+		"t.conf:2: user 'no-such-user-tunown': no such user");
+	assert_only_error("[tap0]\ngroup = no-such-group-tunown\n",
+		"t.conf:2: group 'no-such-group-tunown': no such group");
+	assert_only_error("[tap0]\nuser = 4294967295\n",
+		"t.conf:2: user '4294967295': outside 0..4294967294");
+	assert_only_error("[tap0]\nuser = root\naddress = 10.0.0.1/33\n",
+		"t.conf:3: address '10.0.0.1/33': prefix length over 32");
+	assert_only_error("[tap0]\nuser = root\naddress = 10.0.0.1/24\naddress = 10.0.0.1/24\n",
+		"t.conf:4: address '10.0.0.1/24': listed twice in this section");
+	assert_only_error("[tap0]\nuser = root\nnetns = a/b\n",
+		"t.conf:3: netns 'a/b': contains '/', white space or a control character");
+	assert_only_error("[tap0]\nuser = root\nmtu =\n", "t.conf:3: mtu: no value after '='");
+	assert_only_error("[tap0]\nuser = root\nmtu = # nothing\n", "t.conf:3: mtu: no value after '='");
+}
+
+static void test_device_rules(void **state)
+{
+	assert_only_error("[tun0]\nuser = root\nmac = 02:00:00:00:00:01\n",
+		"t.conf:3: mac: a tun device has no MAC address (only tap devices do)");
+	/* The mode may come after the mac; the check waits for the section's end. */
+	assert_only_error("[x0]\nuser = root\nmac = 02:00:00:00:00:01\nmode = tun\n",
+		"t.conf:3: mac: a tun device has no MAC address (only tap devices do)");
+	assert_only_error("[tap0]\nmtu = 1500\n",
+		"t.conf:1: device 'tap0' has no owner: set 'user', 'group' or 'any-user = yes'");
+	assert_only_error("[tap0]\nany-user = no\n",
+		"t.conf:1: device 'tap0' has no owner: set 'user', 'group' or 'any-user = yes'");
+	assert_only_error("[tap0]\nuser = root\nany-user = yes\n",
+		"t.conf:3: any-user: conflicts with 'user'/'group' (any-user makes a device without owner)");
+}
+
+static void test_syntax_errors(void **state)
+{
+	assert_only_error("user = root\n[tap0]\nuser = root\n",
+			  "t.conf:1: 'user' before any section: start a device with '[NAME]'");
+	assert_only_error("[tap0]\nuser = root\nmtu 9000\n",
+			  "t.conf:3: 'mtu 9000': expected 'key = value', '[NAME]' or a comment");
+	assert_only_error("[tap0]\nuser = root\n= 9000\n", "t.conf:3: no key before '='");
+	assert_only_error("[tap0] extra\nuser = root\n",
+			  "t.conf:1: section header '[tap0] extra': expected '[NAME]' alone on its line");
+	assert_only_error("[tap0\nuser = root\n",
+			  "t.conf:1: section header '[tap0': expected '[NAME]' alone on its line");
+	assert_only_error("[]\nuser = root\n", "t.conf:1: device name '': empty name");
+	assert_only_error("[a-very-long-name0]\nuser = root\n",
+		"t.conf:1: device name 'a-very-long-name0': longer than 15 bytes (the kernel would truncate it)");
+	assert_only_error("[a/b]\nuser = root\n", "t.conf:1: device name 'a/b': contains '/' or ':'");
+	assert_only_error("[a b]\nuser = root\n", "t.conf:1: device name 'a b': contains white space");
+	assert_only_error("[tap0]\nuser = root\nmtu = 1500\nmtu = 9000\n",
+		"t.conf:4: mtu '9000': already set at line 3 (only 'address' and 'peer' repeat)");
+	assert_only_error("[tap0]\nuser = root\nuser = root\n",
+		"t.conf:3: user 'root': already set at line 2 (only 'address' and 'peer' repeat)");
+	/* Keys are case-sensitive, as add's options are. */
+	assert_only_error("[tap0]\nuser = root\nMTU = 1500\n",
+			  "t.conf:3: unknown key 'MTU' (did you mean 'mtu'?)");
+}
+
+static void test_unknown_key_suggestions(void **state)
+{
+	assert_only_error("[tap0]\nuser = root\nadress = 10.0.0.1\n",
+			  "t.conf:3: unknown key 'adress' (did you mean 'address'?)");
+	assert_only_error("[tap0]\nuser = root\nmultiqueue = yes\n",
+			  "t.conf:3: unknown key 'multiqueue' (did you mean 'multi-queue'?)");
+	assert_only_error("[tap0]\nuser = root\nvnet_hdr = yes\n",
+			  "t.conf:3: unknown key 'vnet_hdr' (did you mean 'vnet-hdr'?)");
+	assert_only_error("[tap0]\nusr = root\nany-user = yes\n",
+			  "t.conf:2: unknown key 'usr' (did you mean 'user'?)");
+	assert_only_error("[tap0]\nowner = root\nany-user = yes\n",
+			  "t.conf:2: unknown key 'owner' (did you mean 'user'?)");
+	assert_only_error("[tap0]\nuser = root\nhwaddr = 02:00:00:00:00:01\n",
+			  "t.conf:3: unknown key 'hwaddr' (did you mean 'mac'?)");
+	assert_only_error("[tap0]\nuser = root\npersist = yes\n",
+		"t.conf:3: unknown key 'persist' (keys: mode, user, group, address, peer, mtu, mac, "
+		"multi-queue, vnet-hdr, pi, up, any-user, netns)");
+	/* Two letters are not close to a two-letter key. */
+	assert_only_error("[tap0]\nuser = root\nxy = 1\n",
+		"t.conf:3: unknown key 'xy' (keys: mode, user, group, address, peer, mtu, mac, "
+		"multi-queue, vnet-hdr, pi, up, any-user, netns)");
+}
+
+static void test_bad_bytes(void **state)
+{
+	struct fixture *f = *state;
+	char *text;
+	size_t len;
+	FILE *mem = open_memstream(&text, &len);
+
+	assert_non_null(mem);
+	fputs("[tap0]\nuser = root\n", mem);
+	fputs("address = 10.0.0.1\n", mem);
+	fwrite("mtu = 1500\0x\n", 1, 13, mem);             /* line 4: a NUL byte */
+	fputs("netns = \xff\xfe\n", mem);                   /* line 5: not UTF-8 */
+	fputs("netns = \xc0\xaf\n", mem);                   /* line 6: overlong '/' */
+	for (int i = 0; i < 5000; i++)                      /* line 7: too long */
+		fputc('x', mem);
+	fputs("\nmtu = 9\x01\n", mem);                      /* line 8: a control byte */
+	fputs("[tap\xc3\xa4" "1]\nuser = root\n", mem);        /* line 9: UTF-8 is fine */
+	fputs("[\xff]\nuser = nosuchuser-\xff\n", mem);     /* lines 11, 12 */
+	fputs("[tap2]\nuser = root\n", mem);                /* line 13 */
+	assert_int_equal(fclose(mem), 0);
+
+	FILE *in = fmemopen(text, len, "r");
+	assert_int_equal(config_load_stream(&f->c, in, "t.conf", &f->e), -EINVAL);
+	fclose(in);
+	free(text);
+	assert_error(f, "t.conf:4: contains a NUL byte (not a text file?)");
+	assert_error(f, "t.conf:5: not valid UTF-8 text");
+	assert_error(f, "t.conf:6: not valid UTF-8 text");
+	assert_error(f, "t.conf:7: longer than 1024 bytes");
+	assert_error(f, "t.conf:8: mtu '9\\x01': not a number");
+	assert_error(f, "t.conf:11: not valid UTF-8 text");
+	assert_error(f, "t.conf:12: not valid UTF-8 text");
+	assert_int_equal(f->e.n, 7);
+	assert_int_equal(f->c.ndevs, 3);
+	assert_int_equal(f->c.devs[0].naddrs, 1);
+	assert_string_equal(f->c.devs[1].name, "tap\xc3\xa4" "1");
+	assert_string_equal(f->c.devs[2].name, "tap2");
+	assert_int_equal(f->c.devs[2].line, 13);
+}
+
+static void test_long_value_quoted_short(void **state)
+{
+	struct fixture *f = *state;
+	char text[400];
+
+	snprintf(text, sizeof(text), "[tap0]\nuser = root\nmode = %0200d\n", 7);
+	assert_int_equal(parse(f, text), -EINVAL);
+	assert_int_equal(f->e.n, 1);
+	assert_non_null(strstr(f->e.v[0].text, "mode '000000"));
+	assert_non_null(strstr(f->e.v[0].text, "...': not 'tun' or 'tap'"));
+	assert_true(strlen(f->e.v[0].text) < 100);
+}
+
+static void test_all_errors_collected(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f,
+		"mtu = 1\n"
+		"[tap0]\n"
+		"user = root\n"
+		"mtu = 1\n"
+		"bogus\n"
+		"[tap0]\n"
+		"group = root\n"
+		"[tun0]\n"
+		"mac = 02:00:00:00:00:01\n"), -EINVAL);
+	assert_error(f, "t.conf:1: 'mtu' before any section: start a device with '[NAME]'");
+	assert_error(f, "t.conf:4: mtu '1': outside 68..65535");
+	assert_error(f, "t.conf:5: 'bogus': expected 'key = value', '[NAME]' or a comment");
+	assert_error(f, "t.conf:6: device 'tap0' already defined at t.conf:2");
+	assert_error(f, "t.conf:9: mac: a tun device has no MAC address (only tap devices do)");
+	assert_error(f, "t.conf:8: device 'tun0' has no owner: set 'user', 'group' or 'any-user = yes'");
+	assert_int_equal(f->e.n, 6);
+	for (size_t i = 0; i < f->e.n; i++)
+		assert_int_not_equal(f->e.v[i].line, 0);
+}
+
+static void test_error_cap(void **state)
+{
+	struct fixture *f = *state;
+	char *text;
+	size_t len;
+	FILE *mem = open_memstream(&text, &len);
+
+	for (int i = 0; i < 150; i++)
+		fputs("bad\n", mem);
+	fclose(mem);
+	assert_int_equal(parse(f, text), -EINVAL);
+	free(text);
+	assert_int_equal(f->e.n, CONFIG_MAX_ERRORS);
+	assert_int_equal(f->e.dropped, 150 - CONFIG_MAX_ERRORS);
+	assert_int_equal(f->e.v[99].line, 100);
+
+	mem = open_memstream(&text, &len);
+	config_errors_print(&f->e, mem);
+	fclose(mem);
+	assert_non_null(strstr(text, "t.conf:1: 'bad': expected"));
+	assert_non_null(strstr(text, "\n(50 more errors not shown)\n"));
+	free(text);
+}
+
+static void test_same_name_other_netns(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f,
+		"[tap0]\nuser = root\n"
+		"[tap0]\nuser = root\nnetns = a\n"
+		"[tap0]\nuser = root\nnetns = b\n"
+		"[tap0]\nuser = root\nnetns = a\n"), -EINVAL);
+	assert_error(f, "t.conf:9: device 'tap0' in netns 'a' already defined at t.conf:3");
+	assert_int_equal(f->e.n, 1);
+}
+
+static void test_duplicate_across_files(void **state)
+{
+	struct fixture *f = *state;
+	char a[256], b[256], want[700];
+
+	strcpy(a, write_file(f, "a.conf", "[tap0]\nuser = root\n[tap1]\nuser = root\n"));
+	strcpy(b, write_file(f, "b.conf", "# second\n[tap2]\nuser = root\n\n[tap1]\ngroup = root\n"));
+	char *paths[] = { a, b };
+	assert_int_equal(config_load(&f->c, paths, 2, &f->e), -EINVAL);
+	snprintf(want, sizeof(want), "%s:5: device 'tap1' already defined at %s:3", b, a);
+	assert_error(f, want);
+	assert_int_equal(f->e.n, 1);
+	assert_int_equal(f->c.nfiles, 2);
+}
+
+static void test_missing_file(void **state)
+{
+	struct fixture *f = *state;
+	char path[256], want[300];
+
+	snprintf(path, sizeof(path), "%s/none.conf", f->dir);
+	char *paths[] = { path, f->dir };
+	assert_int_equal(config_load(&f->c, paths, 2, &f->e), -EINVAL);
+	snprintf(want, sizeof(want), "%s: cannot open: No such file or directory", path);
+	assert_error(f, want);
+	snprintf(want, sizeof(want), "%s: is a directory, not a file", f->dir);
+	assert_error(f, want);
+	assert_int_equal(f->e.v[0].line, 0);
+}
+
+static void test_default_set(void **state)
+{
+	struct fixture *f = *state;
+	char conf[256], dir[256];
+
+	snprintf(conf, sizeof(conf), "%s/tunown.conf", f->dir);
+	snprintf(dir, sizeof(dir), "%s/tunown.d", f->dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	write_file(f, "tunown.conf", "[main0]\nuser = root\n");
+	write_file(f, "tunown.d/20-b.conf", "[b0]\nuser = root\n");
+	write_file(f, "tunown.d/10-a.conf", "[a0]\nuser = root\n");
+	write_file(f, "tunown.d/30-c.conf.bak", "[c0]\nuser = root\n");
+	write_file(f, "tunown.d/.hidden.conf", "[h0]\nuser = root\n");
+	write_file(f, "tunown.d/README", "not a config\n");
+
+	assert_int_equal(config_load_defaults(&f->c, conf, dir, &f->e), 0);
+	assert_int_equal(f->c.ndevs, 3);
+	assert_int_equal(f->c.nfiles, 3);
+	assert_string_equal(f->c.devs[0].name, "main0");
+	assert_string_equal(f->c.devs[1].name, "a0");
+	assert_string_equal(f->c.devs[2].name, "b0");
+	assert_non_null(strstr(f->c.devs[1].file, "/tunown.d/10-a.conf"));
+
+	/* Without the main file, the directory alone. */
+	config_free(&f->c);
+	assert_int_equal(unlink(conf), 0);
+	assert_int_equal(config_load_defaults(&f->c, conf, dir, &f->e), 0);
+	assert_int_equal(f->c.ndevs, 2);
+	assert_int_equal(f->c.nfiles, 2);
+}
+
+static void test_default_set_empty(void **state)
+{
+	struct fixture *f = *state;
+	char conf[256], dir[256];
+
+	snprintf(conf, sizeof(conf), "%s/tunown.conf", f->dir);
+	snprintf(dir, sizeof(dir), "%s/tunown.d", f->dir);
+	assert_int_equal(config_load_defaults(&f->c, conf, dir, &f->e), 0);
+	assert_int_equal(f->c.ndevs, 0);
+	assert_int_equal(f->c.nfiles, 0);
+	assert_int_equal(f->e.n, 0);
+
+	/* An empty directory is no config either. */
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(config_load_defaults(&f->c, conf, dir, &f->e), 0);
+	assert_int_equal(f->c.nfiles, 0);
+
+	/* A duplicate between the main file and the directory is found. */
+	write_file(f, "tunown.conf", "[tap0]\nuser = root\n");
+	write_file(f, "tunown.d/x.conf", "\n[tap0]\nuser = root\n");
+	assert_int_equal(config_load_defaults(&f->c, conf, dir, &f->e), -EINVAL);
+	char want[600];
+	snprintf(want, sizeof(want), "%s/x.conf:2: device 'tap0' already defined at %s:1", dir, conf);
+	assert_error(f, want);
+}
+
+static void test_stdin(void **state)
+{
+	struct fixture *f = *state;
+	const char *path = write_file(f, "in.conf", "[tap0]\nuser = root\nmtu = 1\n");
+
+	assert_non_null(freopen(path, "r", stdin));
+	char *paths[] = { "-" };
+	assert_int_equal(config_load(&f->c, paths, 1, &f->e), -EINVAL);
+	assert_error(f, "<stdin>:3: mtu '1': outside 68..65535");
+	assert_int_equal(f->c.ndevs, 1);
+	assert_string_equal(f->c.devs[0].file, "<stdin>");
+}
+
+static void test_many_devices(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/many.conf", f->dir);
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+	for (int i = 0; i < 4000; i++)
+		fprintf(out, "[tap%d]\nuser = root\ngroup = root\naddress = 10.%d.%d.1/24\nup = yes\n\n",
+			i, i / 256, i % 256);
+	assert_int_equal(fclose(out), 0);
+
+	char *paths[] = { path };
+	assert_int_equal(config_load(&f->c, paths, 1, &f->e), 0);
+	assert_int_equal(f->c.ndevs, 4000);
+	struct devspec *last = &f->c.devs[3999];
+	assert_string_equal(last->name, "tap3999");
+	assert_int_equal(last->line, 3999 * 6 + 1);
+	assert_int_equal(last->naddrs, 1);
+	assert_int_equal(last->addrs[0].addr[1], 3999 / 256);
+	assert_int_equal(last->addrs[0].addr[2], 3999 % 256);
+	assert_int_equal(last->up, 1);
+
+	/* The same file twice: every device is a duplicate, and the index finds each. */
+	config_free(&f->c);
+	char *twice[] = { path, path };
+	assert_int_equal(config_load(&f->c, twice, 2, &f->e), -EINVAL);
+	assert_int_equal(f->e.n + f->e.dropped, 4000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_full_section, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_defaults_and_mode_from_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_pairing, setup, teardown),
+		cmocka_unit_test(test_peer_errors),
+		cmocka_unit_test(test_value_errors),
+		cmocka_unit_test(test_device_rules),
+		cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_unknown_key_suggestions),
+		cmocka_unit_test_setup_teardown(test_bad_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_value_quoted_short, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_all_errors_collected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_name_other_netns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_across_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_default_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_default_set_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stdin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_devices, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
