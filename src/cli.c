@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "tunown.h"
+
+static void vsay(const char *verb, const char *fmt, va_list ap, const char *tail)
+{
+	fputs("tunown: ", stderr);
+	if (verb)
+		fprintf(stderr, "%s: ", verb);
+	vfprintf(stderr, fmt, ap);
+	if (tail)
+		fputs(tail, stderr);
+	fputc('\n', stderr);
+}
+
+void errorf(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(verb, fmt, ap, NULL);
+	va_end(ap);
+}
+
+int usage_error(const char *verb, const char *fmt, ...)
+{
+	char tail[64];
+	va_list ap;
+
+	snprintf(tail, sizeof(tail), " (see 'tunown %s%s--help')", verb ? verb : "", verb ? " " : "");
+	va_start(ap, fmt);
+	vsay(verb, fmt, ap, tail);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+int bad_option(const char *verb, int argc, char **argv, int opt)
+{
+	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	if (opt == ':')
+		return usage_error(verb, "option '%s' needs a value", word);
+	return usage_error(verb, "unknown option '%s'", word);
+}
+
+int print_help(const char *verb)
+{
+	const struct command *c = command_find(verb);
+
+	if (c)
+		fputs(c->help, stdout);
+	return EXIT_DONE;
+}
+
+int netns_check_name(const char *verb, const char *name)
+{
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return usage_error(verb, "network namespace name '%s': not a name under /run/netns", name);
+	return 0;
+}
+
+int netns_enter(const char *verb, const char *name)
+{
+	char path[4096];
+	int fd, r;
+
+	if ((r = netns_check_name(verb, name)))
+		return r;
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		errorf(verb, "network namespace '%s': %s (%s; 'ip netns list' shows the names)", name,
+		       strerror(errno), path);
+		return EXIT_FAIL;
+	}
+	r = setns(fd, CLONE_NEWNET);
+	int e = errno;
+	close(fd);
+	if (r < 0) {
+		errorf(verb, "cannot enter network namespace '%s': %s%s", name, strerror(e),
+		       e == EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : "");
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+int lock_take(const char *verb)
+{
+	const char *path = "/run/tunown.lock";
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0) {
+		errorf(verb, "cannot open the lock '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK) {
+			errorf(verb, "cannot lock '%s': %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		errorf(verb, "waiting for another tunown to finish (lock %s)", path);
+		if (flock(fd, LOCK_EX) < 0) {
+			errorf(verb, "cannot lock '%s': %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+int rt_connect(const char *verb, struct rt **rt)
+{
+	int r = rt_open(rt);
+
+	if (r < 0) {
+		errorf(verb, "cannot open a netlink socket: %s", strerror(-r));
+		return EXIT_FAIL;
+	}
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* What every command does the same way: messages, --netns, the lock, the netlink socket. */
+#ifndef TUNOWN_CLI_H
+#define TUNOWN_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "netlink.h"
+
+/* "tunown: VERB: ..." on stderr, one line. */
+void errorf(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, plus a pointer to --help; returns EXIT_USAGE. */
+int usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reports getopt's complaint about argv[optind - 1]; returns EXIT_USAGE. */
+int bad_option(const char *verb, int argc, char **argv, int opt);
+/* Prints the command's help to stdout; returns EXIT_DONE. */
+int print_help(const char *verb);
+
+/* Enters /run/netns/NAME (as 'ip -n' does); 0, or an exit status after saying why. */
+int netns_enter(const char *verb, const char *name);
+/* Checks a --netns value without entering: 0 or EXIT_USAGE after saying why. */
+int netns_check_name(const char *verb, const char *name);
+/* Serialises commands that change devices: flock on /run/tunown.lock. Returns an fd, or -1 after saying why. */
+int lock_take(const char *verb);
+/* Opens the rtnetlink socket; 0, or EXIT_FAIL after saying why. */
+int rt_connect(const char *verb, struct rt **rt);
+
+#endif

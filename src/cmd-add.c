@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: MIT */
+/* tunown add: create a persistent, owned tun/tap device, or bring one to what is asked. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd-add.h"
+#include "commands.h"
+#include "device.h"
+#include "ids.h"
+#include "parse.h"
+
+const char add_help[] =
+	"Usage: tunown add NAME [--tun|--tap] [--user USER] [--group GROUP]\n"
+	"                  [--address CIDR]... [--peer ADDR] [--mtu N] [--mac MAC]\n"
+	"                  [--multi-queue] [--vnet-hdr] [--pi] [--down] [--any-user]\n"
+	"                  [--netns NAME]\n"
+	"\n"
+	"Create the persistent tun/tap device NAME, owned by USER and/or GROUP, and\n"
+	"configure it; on an existing device, bring it to what is asked.\n"
+	"\n"
+	"  --tun, --tap        mode (default: tun when NAME starts with \"tun\", else tap)\n"
+	"  --user USER         owner, a name or uid: it may attach without capabilities\n"
+	"  --group GROUP       group, a name or gid: its members may attach\n"
+	"  --any-user          no owner or group: every user who can open /dev/net/tun may attach\n"
+	"  --address CIDR      an IPv4 or IPv6 address with prefix (repeatable)\n"
+	"  --peer ADDR         the point-to-point peer of the --address before it\n"
+	"  --mtu N             MTU, within the device's bounds\n"
+	"  --mac MAC           MAC address (tap only)\n"
+	"  --multi-queue       a multi-queue device (IFF_MULTI_QUEUE)\n"
+	"  --vnet-hdr          with a virtio-net header (IFF_VNET_HDR)\n"
+	"  --pi                with packet information (without IFF_NO_PI)\n"
+	"  --down              leave the link down (default: up)\n"
+	"  --netns NAME        act in the network namespace /run/netns/NAME\n"
+	"  -h, --help          show this help\n";
+
+enum { O_TUN = 256, O_TAP, O_USER, O_GROUP, O_ADDRESS, O_PEER, O_MTU, O_MAC, O_MQ,
+       O_VNET, O_PI, O_DOWN, O_ANY, O_NETNS };
+
+static const struct option add_options[] = {
+	{ "tun", no_argument, NULL, O_TUN },
+	{ "tap", no_argument, NULL, O_TAP },
+	{ "user", required_argument, NULL, O_USER },
+	{ "group", required_argument, NULL, O_GROUP },
+	{ "address", required_argument, NULL, O_ADDRESS },
+	{ "peer", required_argument, NULL, O_PEER },
+	{ "mtu", required_argument, NULL, O_MTU },
+	{ "mac", required_argument, NULL, O_MAC },
+	{ "multi-queue", no_argument, NULL, O_MQ },
+	{ "vnet-hdr", no_argument, NULL, O_VNET },
+	{ "pi", no_argument, NULL, O_PI },
+	{ "down", no_argument, NULL, O_DOWN },
+	{ "any-user", no_argument, NULL, O_ANY },
+	{ "netns", required_argument, NULL, O_NETNS },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 }
+};
+
+int spec_add_address(struct devspec *s, const struct ipaddr *a)
+{
+	for (size_t i = 0; i < s->naddrs; i++)
+		if (ipaddr_equal(&s->addrs[i], a))
+			return 0;
+	struct ipaddr *v = realloc(s->addrs, (s->naddrs + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->addrs = v;
+	s->addrs[s->naddrs++] = *a;
+	return 0;
+}
+
+int spec_set_peer(struct devspec *s, const char *value, const char **why)
+{
+	int family;
+	uint8_t peer[16];
+
+	if (!s->naddrs) {
+		*why = "no address before it to pair with";
+		return -EINVAL;
+	}
+	struct ipaddr *a = &s->addrs[s->naddrs - 1];
+	if (a->has_peer) {
+		*why = "the address before it has a peer already";
+		return -EINVAL;
+	}
+	if (parse_addr(value, &family, peer, why) < 0)
+		return -EINVAL;
+	if (family != a->family) {
+		*why = family == AF_INET ? "an IPv4 peer for an IPv6 address" : "an IPv6 peer for an IPv4 address";
+		return -EINVAL;
+	}
+	a->has_peer = true;
+	memcpy(a->peer, peer, 16);
+	return 0;
+}
+
+int spec_finish(struct devspec *s, const char **why)
+{
+	if (s->uid == ID_NONE && s->gid == ID_NONE && !s->any_user) {
+		*why = "needs an owner: give --user or --group (or --any-user for a device every user may attach)";
+		return -EINVAL;
+	}
+	if (s->any_user && (s->uid != ID_NONE || s->gid != ID_NONE)) {
+		*why = "--any-user means no owner and no group: drop it or drop --user/--group";
+		return -EINVAL;
+	}
+	if (s->has_mac && devspec_mode(s) == MODE_TUN) {
+		*why = "a tun device has no MAC address (--mac is for tap)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Refuses a single-valued option given twice: the second would silently win. */
+static int once(bool *seen, const char *opt)
+{
+	if (*seen)
+		return usage_error("add", "option '--%s' given twice", opt);
+	*seen = true;
+	return 0;
+}
+
+int add_parse(int argc, char **argv, struct devspec *s)
+{
+	bool seen[O_NETNS - O_TUN + 1] = { 0 };
+	const char *why;
+	struct ipaddr a;
+	int opt, r;
+
+	devspec_init(s);
+	opterr = 0;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":h", add_options, NULL)) != -1) {
+		if (opt >= O_TUN && opt != O_ADDRESS && opt != O_PEER && opt != O_TUN && opt != O_TAP &&
+		    (r = once(&seen[opt - O_TUN], add_options[opt - O_TUN].name)))
+			return r;
+		switch (opt) {
+		case 'h':
+			return -1;
+		case O_TUN:
+		case O_TAP:
+			if (s->mode)
+				return usage_error("add", "give --tun or --tap, not both");
+			s->mode = opt == O_TUN ? MODE_TUN : MODE_TAP;
+			break;
+		case O_USER:
+			if (resolve_user(optarg, &s->uid, &why) < 0)
+				return usage_error("add", "user '%s': %s", optarg, why);
+			break;
+		case O_GROUP:
+			if (resolve_group(optarg, &s->gid, &why) < 0)
+				return usage_error("add", "group '%s': %s", optarg, why);
+			break;
+		case O_ADDRESS:
+			if (parse_cidr(optarg, &a, &why) < 0)
+				return usage_error("add", "address '%s': %s", optarg, why);
+			if (spec_add_address(s, &a) < 0)
+				return usage_error("add", "address '%s': %s", optarg, strerror(ENOMEM));
+			break;
+		case O_PEER:
+			if (spec_set_peer(s, optarg, &why) < 0)
+				return usage_error("add", "peer '%s': %s", optarg, why);
+			break;
+		case O_MTU:
+			if (parse_mtu(optarg, &s->mtu, &why) < 0)
+				return usage_error("add", "MTU '%s': %s", optarg, why);
+			break;
+		case O_MAC:
+			if (parse_mac(optarg, s->mac, &why) < 0)
+				return usage_error("add", "MAC '%s': %s", optarg, why);
+			s->has_mac = true;
+			break;
+		case O_MQ:
+			s->multi_queue = 1;
+			break;
+		case O_VNET:
+			s->vnet_hdr = 1;
+			break;
+		case O_PI:
+			s->pi = 1;
+			break;
+		case O_DOWN:
+			s->up = 0;
+			break;
+		case O_ANY:
+			s->any_user = true;
+			break;
+		case O_NETNS:
+			if ((r = netns_check_name("add", optarg)))
+				return r;
+			free(s->netns);
+			s->netns = strdup(optarg);
+			break;
+		default:
+			return bad_option("add", argc, argv, opt);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("add", "missing the device NAME");
+	if (optind + 1 < argc)
+		return usage_error("add", "one device at a time: unexpected '%s'", argv[optind + 1]);
+	if (parse_ifname(argv[optind], s->name, &why) < 0)
+		return usage_error("add", "device name '%s': %s", argv[optind], why);
+	if (spec_finish(s, &why) < 0)
+		return usage_error("add", "'%s' %s", s->name, why);
+	return 0;
+}
+
+static int on_addr(int ifindex, const struct ipaddr *a, void *data)
+{
+	return addrlist_push(data, a) < 0 ? -ENOMEM : 0;
+}
+
+int add_main(int argc, char **argv)
+{
+	struct devspec s;
+	struct addrlist have = { 0 };
+	struct rt *rt = NULL;
+	struct link cur;
+	struct outcome out;
+	struct failure f;
+	char text[200];
+	int r, lock = -1;
+
+	r = add_parse(argc, argv, &s);
+	if (r) {
+		devspec_free(&s);
+		return r < 0 ? print_help("add") : r;
+	}
+	if (s.uid != ID_NONE && s.gid != ID_NONE)
+		errorf("add", "note: '%s' gets both an owner and a group; the kernel then lets a program attach only when it matches both", s.name);
+	if (s.netns && (r = netns_enter("add", s.netns)))
+		goto out;
+	if ((r = rt_connect("add", &rt)))
+		goto out;
+	if ((lock = lock_take("add")) < 0) {
+		r = EXIT_FAIL;
+		goto out;
+	}
+	r = rt_link_by_name(rt, s.name, &cur);
+	if (r < 0 && r != -ENODEV) {
+		errorf("add", "cannot read '%s': %s", s.name, strerror(-r));
+		r = EXIT_FAIL;
+		goto out;
+	}
+	bool exists = r == 0;
+	if (exists && (r = rt_addrs(rt, cur.ifindex, on_addr, &have)) < 0) {
+		errorf("add", "cannot read the addresses of '%s': %s", s.name, strerror(-r));
+		r = EXIT_FAIL;
+		goto out;
+	}
+	if (device_converge(rt, &s, exists ? &cur : NULL, &have, &(struct converge_opts){ 0 }, &out, &f) < 0) {
+		errorf("add", "%s", f.text);
+		r = f.status;
+		goto out;
+	}
+	printf("%s: %s\n", s.name, outcome_text(&out, false, text, sizeof(text)));
+	r = EXIT_DONE;
+out:
+	if (lock >= 0)
+		close(lock);
+	addrlist_free(&have);
+	rt_close(rt);
+	devspec_free(&s);
+	return r;
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/* tunown list and show: every tun/tap device, or one, read from rtnetlink alone. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "ids.h"
+#include "output.h"
+#include "parse.h"
+#include "tun.h"
+
+const char list_help[] =
+	"Usage: tunown list [--json] [--netns NAME]\n"
+	"\n"
+	"Show every tun/tap device of the network namespace: mode, owner, group,\n"
+	"flags, MTU, MAC, link state, queues, addresses and the TUNSETIFF flags a\n"
+	"program passes to attach.\n"
+	"\n"
+	"  --json              print a JSON array\n"
+	"  --netns NAME        act in the network namespace /run/netns/NAME\n"
+	"  -h, --help          show this help\n";
+
+const char show_help[] =
+	"Usage: tunown show NAME [--json] [--netns NAME]\n"
+	"\n"
+	"Show one tun/tap device, one field per line.\n"
+	"\n"
+	"  --json              print a JSON object\n"
+	"  --netns NAME        act in the network namespace /run/netns/NAME\n"
+	"  -h, --help          show this help\n";
+
+/* Addresses of every interface, sorted by ifindex, read once before the links. */
+struct addr_entry {
+	int ifindex;
+	struct ipaddr a;
+};
+
+struct addr_index {
+	size_t n, cap;
+	struct addr_entry *v;
+};
+
+static int collect(int ifindex, const struct ipaddr *a, void *data)
+{
+	struct addr_index *ix = data;
+
+	if (ix->n == ix->cap) {
+		size_t cap = ix->cap ? ix->cap * 2 : 64;
+		struct addr_entry *v = realloc(ix->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		ix->v = v;
+		ix->cap = cap;
+	}
+	ix->v[ix->n++] = (struct addr_entry){ ifindex, *a };
+	return 0;
+}
+
+static int by_ifindex(const void *a, const void *b)
+{
+	const struct addr_entry *x = a, *y = b;
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+static void print_link(const struct link *l, const struct addr_index *ix)
+{
+	char buf[IPADDR_STRLEN > 64 ? IPADDR_STRLEN : 64];
+
+	out_obj_begin(l->name);
+	out_str("name", "name", l->name);
+	out_uint("ifindex", "ifindex", (uint64_t)l->ifindex);
+	out_str("mode", "mode", mode_name(l->mode));
+	out_id("owner", "owner_name", "owner", l->owner != ID_NONE, l->owner,
+	       l->owner != ID_NONE ? user_name(l->owner) : NULL);
+	out_id("group", "group_name", "group", l->group != ID_NONE, l->group,
+	       l->group != ID_NONE ? group_name(l->group) : NULL);
+	out_bool("persist", "persist", l->persist);
+	out_bool("multi_queue", "multi-queue", l->multi_queue);
+	out_bool("vnet_hdr", "vnet-hdr", l->vnet_hdr);
+	out_bool("pi", "pi", l->pi);
+	out_uint("mtu", "mtu", l->mtu);
+	out_str("mac", "mac", l->has_mac ? format_mac(l->mac, buf, sizeof(buf)) : NULL);
+	out_bool("up", "up", l->up);
+	out_bool("carrier", "carrier", l->carrier);
+	out_uint("queues", "queues", l->queues);
+	out_strs_begin("addresses", "addresses");
+	struct addr_entry key = { .ifindex = l->ifindex };
+	struct addr_entry *e = ix->n ? bsearch(&key, ix->v, ix->n, sizeof(key), by_ifindex) : NULL;
+	if (e) {
+		while (e > ix->v && e[-1].ifindex == l->ifindex)
+			e--;
+		for (; e < ix->v + ix->n && e->ifindex == l->ifindex; e++) {
+			format_ipaddr(&e->a, buf, sizeof(buf));
+			if (e->a.has_peer) {
+				char peer[IPADDR_STRLEN];
+				struct ipaddr p = e->a;
+				memcpy(p.addr, e->a.peer, 16);
+				format_ipaddr(&p, peer, sizeof(peer));
+				/* "10.0.0.1 peer 10.0.0.2/32", as ip shows it */
+				char *slash = strrchr(buf, '/');
+				if (slash)
+					*slash = '\0';
+				size_t n = strlen(buf);
+				snprintf(buf + n, sizeof(buf) - n, " peer %s", peer);
+			}
+			out_strs_item(buf);
+		}
+	}
+	out_strs_end();
+	out_str("flags", "flags", tun_flags_string(tun_flags_of(l), buf, sizeof(buf)));
+	out_bool("managed", "managed", l->managed);
+	out_obj_end();
+}
+
+static int print_tun(const struct link *l, void *data)
+{
+	if (l->is_tun)
+		print_link(l, data);
+	return 0;
+}
+
+static int read_addrs(const char *verb, struct rt *rt, int ifindex, struct addr_index *ix)
+{
+	int r = rt_addrs(rt, ifindex, collect, ix);
+
+	if (r < 0) {
+		errorf(verb, "cannot read addresses: %s", strerror(-r));
+		return EXIT_FAIL;
+	}
+	qsort(ix->v, ix->n, sizeof(*ix->v), by_ifindex);
+	return 0;
+}
+
+/* list and show take the same options; show also takes one NAME. */
+static int parse(const char *verb, int argc, char **argv, bool *json, const char **netns, const char **name)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int opt, r;
+
+	opterr = 0;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			return -1;
+		case 'j':
+			*json = true;
+			break;
+		case 'n':
+			if ((r = netns_check_name(verb, optarg)))
+				return r;
+			*netns = optarg;
+			break;
+		default:
+			return bad_option(verb, argc, argv, opt);
+		}
+	}
+	if (!name) {
+		if (optind < argc)
+			return usage_error(verb, "unexpected '%s'", argv[optind]);
+		return 0;
+	}
+	if (optind >= argc)
+		return usage_error(verb, "missing the device NAME");
+	if (optind + 1 < argc)
+		return usage_error(verb, "one device at a time: unexpected '%s'", argv[optind + 1]);
+	*name = argv[optind];
+	return 0;
+}
+
+int list_main(int argc, char **argv)
+{
+	struct addr_index ix = { 0 };
+	struct rt *rt = NULL;
+	const char *netns = NULL;
+	bool json = false;
+	int r;
+
+	r = parse("list", argc, argv, &json, &netns, NULL);
+	if (r)
+		return r < 0 ? print_help("list") : r;
+	if (netns && (r = netns_enter("list", netns)))
+		return r;
+	if ((r = rt_connect("list", &rt)))
+		return r;
+	if ((r = read_addrs("list", rt, 0, &ix)))
+		goto out;
+	out_init(stdout, json ? OUT_JSON : OUT_LINE);
+	out_list_begin();
+	r = rt_links(rt, print_tun, &ix);
+	out_list_end();
+	if (r < 0) {
+		errorf("list", "cannot list the interfaces: %s", strerror(-r));
+		r = EXIT_FAIL;
+	}
+out:
+	free(ix.v);
+	rt_close(rt);
+	return r;
+}
+
+int show_main(int argc, char **argv)
+{
+	struct addr_index ix = { 0 };
+	struct rt *rt = NULL;
+	const char *netns = NULL, *name = NULL, *why;
+	char ifname[IFNAMSIZ];
+	struct link l;
+	bool json = false;
+	int r;
+
+	r = parse("show", argc, argv, &json, &netns, &name);
+	if (r)
+		return r < 0 ? print_help("show") : r;
+	if (parse_ifname(name, ifname, &why) < 0)
+		return usage_error("show", "device name '%s': %s", name, why);
+	if (netns && (r = netns_enter("show", netns)))
+		return r;
+	if ((r = rt_connect("show", &rt)))
+		return r;
+	r = rt_link_by_name(rt, ifname, &l);
+	if (r == -ENODEV) {
+		errorf("show", "no device '%s' in this network namespace ('tunown list' shows them)", ifname);
+		r = EXIT_FAIL;
+		goto out;
+	} else if (r < 0) {
+		errorf("show", "cannot read '%s': %s", ifname, strerror(-r));
+		r = EXIT_FAIL;
+		goto out;
+	}
+	if (!l.is_tun) {
+		errorf("show", "'%s' is a %s interface, not tun/tap", ifname, l.kind[0] ? l.kind : "non-tun");
+		r = EXIT_FAIL;
+		goto out;
+	}
+	if ((r = read_addrs("show", rt, l.ifindex, &ix)))
+		goto out;
+	out_init(stdout, json ? OUT_JSON : OUT_BLOCK);
+	print_link(&l, &ix);
+	r = EXIT_DONE;
+out:
+	free(ix.v);
+	rt_close(rt);
+	return r;
+}

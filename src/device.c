@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <linux/if_tun.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "device.h"
+#include "ids.h"
+#include "parse.h"
+#include "tun.h"
+
+int addrlist_push(struct addrlist *l, const struct ipaddr *a)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4;
+		struct ipaddr *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *a;
+	return 0;
+}
+
+void addrlist_free(struct addrlist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+enum tun_mode devspec_mode(const struct devspec *s)
+{
+	return s->mode ? s->mode : mode_for_name(s->name);
+}
+
+static int failf(struct failure *f, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	f->status = status;
+	va_start(ap, fmt);
+	vsnprintf(f->text, sizeof(f->text), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A failed step: names the step and gives the kernel's reason, its own words first. */
+static int step_failed(struct failure *f, struct rt *rt, int err, const char *step, const char *name)
+{
+	const char *kernel = rt ? rt_message(rt) : NULL;
+
+	if (kernel)
+		return failf(f, EXIT_FAIL, "%s '%s': %s (%s)", step, name, kernel, strerror(-err));
+	return failf(f, EXIT_FAIL, "%s '%s': %s", step, name, strerror(-err));
+}
+
+static void add_change(struct outcome *out, const char *what)
+{
+	size_t n = strlen(out->changes);
+
+	if (strstr(out->changes, what))
+		return;
+	snprintf(out->changes + n, sizeof(out->changes) - n, "%s%s", n ? ", " : "", what);
+}
+
+static bool has_addr(const struct ipaddr *v, size_t n, const struct ipaddr *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ipaddr_equal(&v[i], a))
+			return true;
+	return false;
+}
+
+/* fe80::/10 addresses belong to the kernel (IPv6 autoconfiguration), not to the spec. */
+static bool kernel_addr(const struct ipaddr *a)
+{
+	return a->family == AF_INET6 && a->addr[0] == 0xfe && (a->addr[1] & 0xc0) == 0x80;
+}
+
+static int check_mtu(const struct devspec *s, const struct link *l, struct failure *f)
+{
+	if (!s->mtu || !l->max_mtu)
+		return 0;
+	if (s->mtu < l->min_mtu || s->mtu > l->max_mtu)
+		return failf(f, EXIT_USAGE, "MTU '%u' of '%s': outside the %s device's range %u..%u",
+			     s->mtu, s->name, mode_name(l->mode), l->min_mtu, l->max_mtu);
+	return 0;
+}
+
+/* SIGINT/SIGTERM wait while a device is in hand: it is finished or rolled back first. */
+static void hold_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void release_signals(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+static int add_addrs(struct rt *rt, const struct devspec *s, int ifindex, const struct addrlist *have,
+		     size_t *added, struct failure *f)
+{
+	char buf[IPADDR_STRLEN];
+
+	for (size_t i = 0; i < s->naddrs; i++) {
+		if (have && has_addr(have->v, have->n, &s->addrs[i]))
+			continue;
+		int r = rt_add_addr(rt, ifindex, &s->addrs[i]);
+		if (r < 0) {
+			const char *kernel = rt_message(rt);
+			return failf(f, EXIT_FAIL, "cannot add address '%s' to '%s': %s%s%s%s",
+				     format_ipaddr(&s->addrs[i], buf, sizeof(buf)), s->name,
+				     kernel ? kernel : strerror(-r), kernel ? " (" : "",
+				     kernel ? strerror(-r) : "", kernel ? ")" : "");
+		}
+		if (added)
+			(*added)++;
+	}
+	return 0;
+}
+
+/* A new device: attached and not yet persistent until every step worked. */
+static int create(struct rt *rt, const struct devspec *s, struct outcome *out, struct failure *f)
+{
+	enum tun_mode mode = devspec_mode(s);
+	int flags = tun_flags(mode, s->multi_queue == 1, s->vnet_hdr == 1, s->pi == 1) | IFF_TUN_EXCL;
+	struct link l;
+	int fd = -1, r;
+
+	r = tun_open(&fd);
+	if (r < 0)
+		return failf(f, EXIT_FAIL, "cannot open '%s': %s%s", tun_path(), strerror(-r),
+			     r == -EACCES || r == -EPERM ? " (run as root)" : "");
+	r = tun_attach(fd, s->name, flags);
+	if (r < 0) {
+		failf(f, EXIT_FAIL, "cannot create '%s': %s%s", s->name, strerror(-r),
+		      r == -EPERM ? " (run as root or with CAP_NET_ADMIN)" :
+		      r == -EBUSY ? " (another program created it just now)" : "");
+		goto out;
+	}
+	if (s->uid != ID_NONE && (r = tun_set_owner(fd, s->uid)) < 0) {
+		step_failed(f, NULL, r, "cannot set the owner of", s->name);
+		goto out;
+	}
+	if (s->gid != ID_NONE && (r = tun_set_group(fd, s->gid)) < 0) {
+		step_failed(f, NULL, r, "cannot set the group of", s->name);
+		goto out;
+	}
+	r = rt_link_by_name(rt, s->name, &l);
+	if (r < 0) {
+		step_failed(f, rt, r, "cannot read back", s->name);
+		goto out;
+	}
+	if (check_mtu(s, &l, f) < 0) {
+		r = -EINVAL;
+		goto out;
+	}
+	struct linkchange c = {
+		.mtu = s->mtu, .mac = s->has_mac ? s->mac : NULL,
+		.alias = TUNOWN_ALIAS, .up = s->up != 0,
+	};
+	r = rt_change_link(rt, l.ifindex, &c);
+	if (r < 0) {
+		step_failed(f, rt, r, s->mtu ? "cannot set MTU/MAC of" : "cannot configure", s->name);
+		if (r == -EINVAL && s->mtu)
+			f->status = EXIT_USAGE;
+		goto out;
+	}
+	r = add_addrs(rt, s, l.ifindex, NULL, NULL, f);
+	if (r < 0)
+		goto out;
+	r = tun_set_persist(fd, true);
+	if (r < 0) {
+		step_failed(f, NULL, r, "cannot make persistent", s->name);
+		goto out;
+	}
+	out->kind = DEV_CREATED;
+out:
+	/* Closing the fd of a device that is not persistent removes it: the rollback. */
+	close(fd);
+	return r < 0 ? -1 : 0;
+}
+
+/* What an existing device lacks, and whether the kernel lets us change it. */
+struct plan {
+	bool owner, group, flags, persist;   /* need a re-attach */
+	bool mtu, mac, up;
+	size_t add, del;                     /* addresses */
+	int vnet_hdr, pi;
+};
+
+static int conflicts(const struct devspec *s, const struct link *cur, const struct converge_opts *o,
+		     struct failure *f)
+{
+	enum tun_mode mode = devspec_mode(s);
+	bool mq = s->multi_queue == 1;
+
+	if (!cur->is_tun)
+		return failf(f, EXIT_FAIL, "'%s' is a %s interface, not tun/tap: tunown changes only tun/tap devices; choose another name",
+			     s->name, cur->kind[0] ? cur->kind : "non-tun");
+	if (cur->mode != mode)
+		return failf(f, EXIT_FAIL, "'%s' is a %s device, not %s: delete it first (tunown del %s) or ask for --%s",
+			     s->name, mode_name(cur->mode), mode_name(mode), s->name, mode_name(cur->mode));
+	if (cur->multi_queue != mq)
+		return failf(f, EXIT_FAIL, "'%s' is %s, the request is %s: the kernel cannot change that; delete it first (tunown del %s)",
+			     s->name, cur->multi_queue ? "multi-queue" : "single-queue",
+			     mq ? "multi-queue" : "single-queue", s->name);
+	if (o->managed_only && !cur->managed)
+		return failf(f, EXIT_FAIL, "'%s' was not created by tunown (no alias '%s'): apply leaves it alone; delete it or rename the section",
+			     s->name, TUNOWN_ALIAS);
+	if (cur->owner != ID_NONE && s->uid == ID_NONE)
+		return failf(f, EXIT_FAIL, "'%s' has owner %u and the kernel cannot clear an owner: delete it (tunown del %s) and add it again, or ask for --user",
+			     s->name, cur->owner, s->name);
+	if (cur->group != ID_NONE && s->gid == ID_NONE)
+		return failf(f, EXIT_FAIL, "'%s' has group %u and the kernel cannot clear a group: delete it (tunown del %s) and add it again, or ask for --group",
+			     s->name, cur->group, s->name);
+	return 0;
+}
+
+static void make_plan(const struct devspec *s, const struct link *cur, const struct addrlist *have,
+		      const struct converge_opts *o, struct plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->owner = s->uid != ID_NONE && s->uid != cur->owner;
+	p->group = s->gid != ID_NONE && s->gid != cur->group;
+	p->vnet_hdr = s->vnet_hdr == -1 ? cur->vnet_hdr : s->vnet_hdr;
+	p->pi = s->pi == -1 ? cur->pi : s->pi;
+	p->flags = p->vnet_hdr != cur->vnet_hdr || p->pi != cur->pi;
+	p->persist = !cur->persist;
+	p->mtu = s->mtu && s->mtu != cur->mtu;
+	p->mac = s->has_mac && (!cur->has_mac || memcmp(s->mac, cur->mac, 6));
+	p->up = (s->up != 0) != cur->up;
+	for (size_t i = 0; i < s->naddrs; i++)
+		if (!has_addr(have->v, have->n, &s->addrs[i]))
+			p->add++;
+	if (o->exact_addrs)
+		for (size_t i = 0; i < have->n; i++)
+			if (!kernel_addr(&have->v[i]) && !has_addr(s->addrs, s->naddrs, &have->v[i]))
+				p->del++;
+}
+
+static void describe(const struct plan *p, struct outcome *out)
+{
+	if (p->owner)
+		add_change(out, "owner");
+	if (p->group)
+		add_change(out, "group");
+	if (p->flags)
+		add_change(out, "flags");
+	if (p->persist)
+		add_change(out, "persist");
+	if (p->mtu)
+		add_change(out, "mtu");
+	if (p->mac)
+		add_change(out, "mac");
+	if (p->add || p->del)
+		add_change(out, "addresses");
+	if (p->up)
+		add_change(out, "link state");
+}
+
+/* Owner, group, feature flags and persist: attach without IFF_TUN_EXCL, with the flags it should keep. */
+static int reattach(const struct link *cur, uint32_t uid, uint32_t gid, int vnet_hdr, int pi, bool persist)
+{
+	int fd, r;
+
+	r = tun_open(&fd);
+	if (r < 0)
+		return r;
+	r = tun_attach(fd, cur->name, tun_flags(cur->mode, cur->multi_queue, vnet_hdr, pi));
+	if (r == 0 && uid != ID_NONE && uid != cur->owner)
+		r = tun_set_owner(fd, uid);
+	if (r == 0 && gid != ID_NONE && gid != cur->group)
+		r = tun_set_group(fd, gid);
+	if (r == 0 && persist)
+		r = tun_set_persist(fd, true);
+	close(fd);
+	return r;
+}
+
+static int change(struct rt *rt, const struct devspec *s, const struct link *cur, const struct addrlist *have,
+		  const struct converge_opts *o, const struct plan *p, struct failure *f)
+{
+	struct linkchange c = { .up = -1 }, undo = { .up = -1 };
+	size_t added = 0, removed = 0;
+	int r = 0;
+
+	if (p->mtu) {
+		c.mtu = s->mtu;
+		undo.mtu = cur->mtu;
+	}
+	if (p->mac) {
+		c.mac = s->mac;
+		undo.mac = cur->mac;
+	}
+	if (c.mtu || c.mac) {
+		r = rt_change_link(rt, cur->ifindex, &c);
+		if (r < 0) {
+			step_failed(f, rt, r, p->mtu ? "cannot set MTU/MAC of" : "cannot set MAC of", s->name);
+			if (r == -EINVAL && p->mtu)
+				f->status = EXIT_USAGE;
+			return -1;
+		}
+	}
+	if (o->exact_addrs && p->del) {
+		for (size_t i = 0; i < have->n; i++) {
+			const struct ipaddr *a = &have->v[i];
+			if (kernel_addr(a) || has_addr(s->addrs, s->naddrs, a))
+				continue;
+			r = rt_del_addr(rt, cur->ifindex, a);
+			if (r < 0) {
+				step_failed(f, rt, r, "cannot remove an address from", s->name);
+				goto undo;
+			}
+			removed++;
+		}
+	}
+	if (add_addrs(rt, s, cur->ifindex, have, &added, f) < 0) {
+		r = -1;
+		goto undo;
+	}
+	if (p->up) {
+		r = rt_change_link(rt, cur->ifindex, &(struct linkchange){ .up = s->up != 0 });
+		if (r < 0) {
+			step_failed(f, rt, r, s->up ? "cannot bring up" : "cannot bring down", s->name);
+			goto undo;
+		}
+	}
+	/* Last, since an owner set on an ownerless device cannot be taken back. */
+	if (p->owner || p->group || p->flags || p->persist) {
+		r = reattach(cur, s->uid, s->gid, p->vnet_hdr, p->pi, p->persist);
+		if (r < 0) {
+			failf(f, EXIT_FAIL, "cannot re-attach '%s' to change its %s: %s%s", s->name,
+			      p->owner ? "owner" : p->group ? "group" : p->persist ? "persist flag" : "flags",
+			      strerror(-r), r == -EBUSY ? " (a program holds it; stop it first)" : "");
+			if (p->up)
+				rt_change_link(rt, cur->ifindex, &(struct linkchange){ .up = cur->up });
+			goto undo;
+		}
+	}
+	return 0;
+undo:
+	/* Put back what this call changed, newest first; the original failure is what we report. */
+	for (size_t i = 0, n = 0; i < s->naddrs && n < added; i++) {
+		if (has_addr(have->v, have->n, &s->addrs[i]))
+			continue;
+		rt_del_addr(rt, cur->ifindex, &s->addrs[i]);
+		n++;
+	}
+	for (size_t i = 0, n = 0; i < have->n && n < removed; i++) {
+		const struct ipaddr *a = &have->v[i];
+		if (kernel_addr(a) || has_addr(s->addrs, s->naddrs, a))
+			continue;
+		rt_add_addr(rt, cur->ifindex, a);
+		n++;
+	}
+	if (undo.mtu || undo.mac)
+		rt_change_link(rt, cur->ifindex, &undo);
+	return -1;
+}
+
+int device_converge(struct rt *rt, const struct devspec *s, const struct link *cur,
+		    const struct addrlist *addrs, const struct converge_opts *o,
+		    struct outcome *out, struct failure *f)
+{
+	static const struct addrlist none;
+	struct plan p;
+	sigset_t old;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!addrs)
+		addrs = &none;
+	if (!cur) {
+		if (o->dry_run) {
+			out->kind = DEV_CREATED;
+			return 0;
+		}
+		hold_signals(&old);
+		r = create(rt, s, out, f);
+		release_signals(&old);
+		return r;
+	}
+	if (conflicts(s, cur, o, f) < 0)
+		return -1;
+	if (check_mtu(s, cur, f) < 0)
+		return -1;
+	make_plan(s, cur, addrs, o, &p);
+	describe(&p, out);
+	out->kind = out->changes[0] ? DEV_CHANGED : DEV_UNCHANGED;
+	if (out->kind == DEV_UNCHANGED || o->dry_run)
+		return 0;
+	if ((p.owner || p.group || p.flags || p.persist) && !cur->multi_queue && cur->queues > 0)
+		return failf(f, EXIT_FAIL, "'%s' is attached by a program and changing its %s needs a re-attach: stop the program first ('tunown check %s' names it)",
+			     s->name, p.owner ? "owner" : p.group ? "group" : p.persist ? "persist flag" : "flags", s->name);
+	hold_signals(&old);
+	r = change(rt, s, cur, addrs, o, &p, f);
+	release_signals(&old);
+	return r;
+}
+
+const char *outcome_text(const struct outcome *o, bool dry_run, char *buf, size_t len)
+{
+	static const char *const words[][2] = {
+		[DEV_CREATED] = { "created", "would create" },
+		[DEV_CHANGED] = { "changed", "would change" },
+		[DEV_UNCHANGED] = { "unchanged", "unchanged" },
+	};
+
+	if (o->kind == DEV_CHANGED)
+		snprintf(buf, len, "%s (%s)", words[o->kind][dry_run], o->changes);
+	else
+		snprintf(buf, len, "%s", words[o->kind][dry_run]);
+	return buf;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bringing one tun/tap device to what a devspec asks, all or nothing: a new
+ * device is removed if any step fails, an existing one gets back what was
+ * changed. Shared by add and apply. Prints nothing; the outcome and any
+ * failure come back as text for the command layer to print.
+ */
+#ifndef TUNOWN_DEVICE_H
+#define TUNOWN_DEVICE_H
+
+#include "netlink.h"
+#include "tunown.h"
+
+enum outcome_kind { DEV_CREATED, DEV_CHANGED, DEV_UNCHANGED };
+
+struct outcome {
+	enum outcome_kind kind;
+	char changes[160];          /* "owner, mtu, addresses" */
+};
+
+struct failure {
+	int status;                 /* EXIT_FAIL (failed, conflict) or EXIT_USAGE (bad value) */
+	char text[512];             /* "cannot set MTU of 'tap0' to 9000: ..." */
+};
+
+struct converge_opts {
+	bool exact_addrs;           /* remove addresses the spec does not name (apply) */
+	bool managed_only;          /* refuse devices tunown did not create (apply) */
+	bool dry_run;               /* only say what would be done */
+};
+
+/* The current addresses of one device, for convergence. */
+struct addrlist {
+	size_t n, cap;
+	struct ipaddr *v;
+};
+int addrlist_push(struct addrlist *l, const struct ipaddr *a);
+void addrlist_free(struct addrlist *l);
+
+/*
+ * cur is the device as it is (NULL when there is no interface of that name),
+ * addrs its addresses. Returns 0 with *out filled, or -1 with *f filled.
+ */
+int device_converge(struct rt *rt, const struct devspec *s, const struct link *cur,
+		    const struct addrlist *addrs, const struct converge_opts *o,
+		    struct outcome *out, struct failure *f);
+
+/* "created", "changed (owner, mtu)", "unchanged", with "would " for a dry run. */
+const char *outcome_text(const struct outcome *o, bool dry_run, char *buf, size_t len);
+
+/* Which request a spec needs: the mode it resolves to, and whether it is multi-queue. */
+enum tun_mode devspec_mode(const struct devspec *s);
+
+#endif

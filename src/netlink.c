@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rtnetlink through libnl. Reading: our own message callbacks parse
+ * IFLA_LINKINFO/IFLA_INFO_DATA (libnl-route-3 keeps no tun attributes).
+ * Writing: libnl-route-3 builds the link and address requests; every request
+ * goes through request(), which waits for the kernel's answer and keeps its
+ * extended-ack text.
+ */
+#include <errno.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "netlink.h"
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct rt {
+	struct nl_sock *sk;
+	struct nl_cb *cb;
+	char message[256];
+};
+
+/* What one request or dump is waiting for. */
+struct wait {
+	struct rt *nl;
+	int error;                  /* 0 or -errno from the kernel */
+	bool done;
+	int (*valid)(struct nl_msg *msg, void *data);
+	void *data;
+	int stop;                   /* a callback's nonzero return */
+};
+
+int rt_open(struct rt **out)
+{
+	struct rt *nl = calloc(1, sizeof(*nl));
+	int one = 1, r;
+
+	if (!nl)
+		return -ENOMEM;
+	nl->sk = nl_socket_alloc();
+	nl->cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!nl->sk || !nl->cb) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	r = nl_connect(nl->sk, NETLINK_ROUTE);
+	if (r < 0) {
+		r = -EPROTO;
+		goto fail;
+	}
+	/* Ask for the kernel's reasons; an old kernel without them is fine. */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl_socket_set_buffer_size(nl->sk, 1 << 20, 1 << 20);
+	*out = nl;
+	return 0;
+fail:
+	rt_close(nl);
+	return r;
+}
+
+void rt_close(struct rt *nl)
+{
+	if (!nl)
+		return;
+	if (nl->cb)
+		nl_cb_put(nl->cb);
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	free(nl);
+}
+
+const char *rt_message(const struct rt *nl)
+{
+	return nl->message[0] ? nl->message : NULL;
+}
+
+/* Keeps NLMSGERR_ATTR_MSG of an error message, if the kernel sent one. */
+static void keep_ext_ack(struct rt *nl, struct nlmsgerr *e)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	size_t off = sizeof(*e);
+
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (h->nlmsg_len < NLMSG_HDRLEN + off)
+		return;
+	struct nlattr *attrs = (struct nlattr *)((char *)e + off);
+	int len = (int)(h->nlmsg_len - NLMSG_HDRLEN - off);
+	struct nlattr *a;
+	int rem;
+	nla_for_each_attr(a, attrs, len, rem) {
+		if (nla_type(a) == NLMSGERR_ATTR_MSG && nla_len(a) > 0) {
+			nla_strlcpy(nl->message, a, sizeof(nl->message));
+			/* The kernel's texts have no trailing period or newline, but be sure. */
+			size_t n = strlen(nl->message);
+			while (n && (nl->message[n - 1] == '\n' || nl->message[n - 1] == '.'))
+				nl->message[--n] = '\0';
+		}
+	}
+}
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct wait *w = arg;
+
+	w->error = e->error;
+	w->done = true;
+	keep_ext_ack(w->nl, e);
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct wait *w = arg;
+	w->done = true;
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct wait *w = arg;
+
+	if (!w->valid || w->stop)
+		return NL_OK;
+	w->stop = w->valid(msg, w->data);
+	return NL_OK;
+}
+
+/* Sends msg (consumed) and reads until the kernel's ACK, error or end of dump. */
+static int transact(struct rt *nl, struct nl_msg *msg, int (*valid)(struct nl_msg *, void *), void *data)
+{
+	struct wait w = { .nl = nl, .valid = valid, .data = data };
+	int r;
+
+	nl->message[0] = '\0';
+	nl_cb_err(nl->cb, NL_CB_CUSTOM, on_error, &w);
+	nl_cb_set(nl->cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &w);
+	nl_cb_set(nl->cb, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, &w);
+	nl_cb_set(nl->cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &w);
+	r = nl_send_auto(nl->sk, msg);
+	nlmsg_free(msg);
+	if (r < 0)
+		return -EIO;
+	while (!w.done) {
+		r = nl_recvmsgs(nl->sk, nl->cb);
+		if (r < 0 && !w.done)
+			return r == -NLE_NOMEM ? -ENOMEM : -EIO;
+	}
+	if (w.error)
+		return w.error;
+	return w.stop;
+}
+
+static int request(struct rt *nl, struct nl_msg *msg)
+{
+	return transact(nl, msg, NULL, NULL);
+}
+
+/* Reading links. */
+
+static void parse_tun(struct link *l, struct nlattr *data)
+{
+	struct nlattr *t[IFLA_TUN_MAX + 1];
+
+	if (nla_parse_nested(t, IFLA_TUN_MAX, data, NULL) < 0 || !t[IFLA_TUN_TYPE])
+		return;
+	l->is_tun = true;
+	l->mode = nla_get_u8(t[IFLA_TUN_TYPE]) == 1 ? MODE_TUN : MODE_TAP;
+	l->owner = t[IFLA_TUN_OWNER] ? nla_get_u32(t[IFLA_TUN_OWNER]) : ID_NONE;
+	l->group = t[IFLA_TUN_GROUP] ? nla_get_u32(t[IFLA_TUN_GROUP]) : ID_NONE;
+	l->pi = t[IFLA_TUN_PI] && nla_get_u8(t[IFLA_TUN_PI]);
+	l->vnet_hdr = t[IFLA_TUN_VNET_HDR] && nla_get_u8(t[IFLA_TUN_VNET_HDR]);
+	l->persist = t[IFLA_TUN_PERSIST] && nla_get_u8(t[IFLA_TUN_PERSIST]);
+	l->multi_queue = t[IFLA_TUN_MULTI_QUEUE] && nla_get_u8(t[IFLA_TUN_MULTI_QUEUE]);
+	l->queues = t[IFLA_TUN_NUM_QUEUES] ? nla_get_u32(t[IFLA_TUN_NUM_QUEUES]) : 0;
+	l->disabled_queues = t[IFLA_TUN_NUM_DISABLED_QUEUES] ?
+			     nla_get_u32(t[IFLA_TUN_NUM_DISABLED_QUEUES]) : 0;
+}
+
+static int parse_link(struct nl_msg *msg, struct link *l)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[IFLA_MAX + 1];
+
+	if (h->nlmsg_type != RTM_NEWLINK || nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
+		return -EPROTO;
+	struct ifinfomsg *ifi = nlmsg_data(h);
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifi->ifi_index;
+	l->up = ifi->ifi_flags & IFF_UP;
+	l->carrier = ifi->ifi_flags & IFF_LOWER_UP;
+	l->owner = l->group = ID_NONE;
+	if (tb[IFLA_IFNAME])
+		nla_strlcpy(l->name, tb[IFLA_IFNAME], sizeof(l->name));
+	if (tb[IFLA_MTU])
+		l->mtu = nla_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_MIN_MTU])
+		l->min_mtu = nla_get_u32(tb[IFLA_MIN_MTU]);
+	if (tb[IFLA_MAX_MTU])
+		l->max_mtu = nla_get_u32(tb[IFLA_MAX_MTU]);
+	if (tb[IFLA_GROUP])
+		l->netdev_group = nla_get_u32(tb[IFLA_GROUP]);
+	if (tb[IFLA_CARRIER])
+		l->carrier = nla_get_u8(tb[IFLA_CARRIER]);
+	if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6) {
+		l->has_mac = true;
+		memcpy(l->mac, nla_data(tb[IFLA_ADDRESS]), 6);
+	}
+	if (tb[IFLA_IFALIAS]) {
+		char alias[64];
+		nla_strlcpy(alias, tb[IFLA_IFALIAS], sizeof(alias));
+		l->managed = !strcmp(alias, TUNOWN_ALIAS);
+	}
+	if (tb[IFLA_LINKINFO]) {
+		struct nlattr *li[IFLA_INFO_MAX + 1];
+		if (nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0) {
+			if (li[IFLA_INFO_KIND])
+				nla_strlcpy(l->kind, li[IFLA_INFO_KIND], sizeof(l->kind));
+			if (!strcmp(l->kind, "tun") && li[IFLA_INFO_DATA])
+				parse_tun(l, li[IFLA_INFO_DATA]);
+		}
+	}
+	return 0;
+}
+
+struct link_walk {
+	link_fn fn;
+	void *data;
+	struct link *out;
+};
+
+static int on_link(struct nl_msg *msg, void *arg)
+{
+	struct link_walk *lw = arg;
+	struct link l;
+
+	if (parse_link(msg, &l) < 0)
+		return 0;
+	if (lw->out) {
+		*lw->out = l;
+		return 0;
+	}
+	return lw->fn(&l, lw->data);
+}
+
+static struct nl_msg *getlink_msg(int flags)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, flags);
+
+	if (msg && nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+int rt_links(struct rt *nl, link_fn fn, void *data)
+{
+	struct link_walk lw = { .fn = fn, .data = data };
+	struct nl_msg *msg = getlink_msg(NLM_F_DUMP);
+
+	if (!msg)
+		return -ENOMEM;
+	return transact(nl, msg, on_link, &lw);
+}
+
+static int get_link(struct rt *nl, const char *name, int ifindex, struct link *out)
+{
+	struct link_walk lw = { .out = out };
+	struct nl_msg *msg = getlink_msg(0);
+	int r;
+
+	if (!msg)
+		return -ENOMEM;
+	out->ifindex = 0;
+	((struct ifinfomsg *)nlmsg_data(nlmsg_hdr(msg)))->ifi_index = ifindex;
+	if (name && nla_put_string(msg, IFLA_IFNAME, name) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	r = transact(nl, msg, on_link, &lw);
+	if (r == 0 && out->ifindex == 0)
+		r = -ENODEV;
+	return r;
+}
+
+int rt_link_by_name(struct rt *nl, const char *name, struct link *out)
+{
+	return get_link(nl, name, 0, out);
+}
+
+int rt_link_by_index(struct rt *nl, int ifindex, struct link *out)
+{
+	return get_link(nl, NULL, ifindex, out);
+}
+
+/* Reading addresses. */
+
+struct addr_walk {
+	int ifindex;
+	addr_fn fn;
+	void *data;
+};
+
+static int on_addr(struct nl_msg *msg, void *arg)
+{
+	struct addr_walk *aw = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[IFA_MAX + 1];
+	struct ipaddr a = { 0 };
+
+	if (h->nlmsg_type != RTM_NEWADDR || nlmsg_parse(h, sizeof(struct ifaddrmsg), tb, IFA_MAX, NULL) < 0)
+		return 0;
+	struct ifaddrmsg *ifa = nlmsg_data(h);
+	if (aw->ifindex && (int)ifa->ifa_index != aw->ifindex)
+		return 0;
+	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+		return 0;
+	size_t n = ifa->ifa_family == AF_INET ? 4 : 16;
+	/* IFA_LOCAL is ours when present; IFA_ADDRESS is then the peer. */
+	struct nlattr *local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!local || (size_t)nla_len(local) < n)
+		return 0;
+	a.family = ifa->ifa_family;
+	a.prefixlen = ifa->ifa_prefixlen;
+	memcpy(a.addr, nla_data(local), n);
+	if (tb[IFA_LOCAL] && tb[IFA_ADDRESS] && (size_t)nla_len(tb[IFA_ADDRESS]) >= n &&
+	    memcmp(nla_data(tb[IFA_LOCAL]), nla_data(tb[IFA_ADDRESS]), n)) {
+		a.has_peer = true;
+		memcpy(a.peer, nla_data(tb[IFA_ADDRESS]), n);
+	}
+	return aw->fn((int)ifa->ifa_index, &a, aw->data);
+}
+
+int rt_addrs(struct rt *nl, int ifindex, addr_fn fn, void *data)
+{
+	struct addr_walk aw = { .ifindex = ifindex, .fn = fn, .data = data };
+	struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP);
+
+	if (!msg || nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return transact(nl, msg, on_addr, &aw);
+}
+
+/* Writing. */
+
+int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c)
+{
+	struct rtnl_link *orig = rtnl_link_alloc(), *ch = rtnl_link_alloc();
+	struct nl_addr *mac = NULL;
+	struct nl_msg *msg = NULL;
+	int r = -ENOMEM;
+
+	if (!orig || !ch)
+		goto out;
+	rtnl_link_set_ifindex(orig, ifindex);
+	if (c->mtu)
+		rtnl_link_set_mtu(ch, c->mtu);
+	if (c->mac) {
+		mac = nl_addr_build(AF_LLC, c->mac, 6);
+		if (!mac)
+			goto out;
+		rtnl_link_set_addr(ch, mac);
+	}
+	if (c->alias)
+		rtnl_link_set_ifalias(ch, c->alias);
+	if (c->up == 1)
+		rtnl_link_set_flags(ch, IFF_UP);
+	else if (c->up == 0)
+		rtnl_link_unset_flags(ch, IFF_UP);
+	if (c->set_group)
+		rtnl_link_set_group(ch, c->group);
+	if (rtnl_link_build_change_request(orig, ch, 0, &msg) < 0)
+		goto out;
+	r = request(nl, msg);
+out:
+	nl_addr_put(mac);
+	rtnl_link_put(orig);
+	rtnl_link_put(ch);
+	return r;
+}
+
+static struct rtnl_addr *build_addr(int ifindex, const struct ipaddr *a)
+{
+	struct rtnl_addr *ra = rtnl_addr_alloc();
+	size_t n = a->family == AF_INET ? 4 : 16;
+	struct nl_addr *local = nl_addr_build(a->family, a->addr, n);
+	struct nl_addr *peer = a->has_peer ? nl_addr_build(a->family, a->peer, n) : NULL;
+
+	if (!ra || !local || (a->has_peer && !peer))
+		goto fail;
+	rtnl_addr_set_ifindex(ra, ifindex);
+	nl_addr_set_prefixlen(local, a->prefixlen);
+	if (rtnl_addr_set_local(ra, local) < 0)
+		goto fail;
+	if (peer) {
+		nl_addr_set_prefixlen(peer, a->prefixlen);
+		if (rtnl_addr_set_peer(ra, peer) < 0)
+			goto fail;
+	}
+	rtnl_addr_set_prefixlen(ra, a->prefixlen);
+	nl_addr_put(local);
+	nl_addr_put(peer);
+	return ra;
+fail:
+	nl_addr_put(local);
+	nl_addr_put(peer);
+	rtnl_addr_put(ra);
+	return NULL;
+}
+
+static int addr_request(struct rt *nl, int ifindex, const struct ipaddr *a, bool add)
+{
+	struct rtnl_addr *ra = build_addr(ifindex, a);
+	struct nl_msg *msg = NULL;
+	int r;
+
+	if (!ra)
+		return -ENOMEM;
+	r = add ? rtnl_addr_build_add_request(ra, NLM_F_CREATE | NLM_F_EXCL, &msg)
+		: rtnl_addr_build_delete_request(ra, 0, &msg);
+	rtnl_addr_put(ra);
+	if (r < 0)
+		return -ENOMEM;
+	return request(nl, msg);
+}
+
+int rt_add_addr(struct rt *nl, int ifindex, const struct ipaddr *a)
+{
+	return addr_request(nl, ifindex, a, true);
+}
+
+int rt_del_addr(struct rt *nl, int ifindex, const struct ipaddr *a)
+{
+	return addr_request(nl, ifindex, a, false);
+}
+
+static int dellink(struct rt *nl, int ifindex, bool by_group, uint32_t group)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELLINK, 0);
+
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    (by_group && nla_put_u32(msg, IFLA_GROUP, group) < 0)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return request(nl, msg);
+}
+
+int rt_del_link(struct rt *nl, int ifindex)
+{
+	return dellink(nl, ifindex, false, 0);
+}
+
+int rt_del_group(struct rt *nl, uint32_t group)
+{
+	return dellink(nl, 0, true, group);
+}

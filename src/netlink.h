@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Everything rtnetlink, through libnl-3 (socket, messages, attributes) and
+ * libnl-route-3 (link and address requests). Functions return 0 or -errno and
+ * print nothing; after a failure rt_message() gives the kernel's extended-ack
+ * text, if it sent one.
+ */
+#ifndef TUNOWN_NETLINK_H
+#define TUNOWN_NETLINK_H
+
+#include "tunown.h"
+
+struct rt;
+
+int rt_open(struct rt **out);
+void rt_close(struct rt *nl);
+/* The kernel's own words about the last failed request, or NULL. */
+const char *rt_message(const struct rt *nl);
+
+/* Called for every link of a dump; a nonzero return stops the walk and is returned. */
+typedef int (*link_fn)(const struct link *l, void *data);
+int rt_links(struct rt *nl, link_fn fn, void *data);
+/* -ENODEV when there is no such interface. */
+int rt_link_by_name(struct rt *nl, const char *name, struct link *out);
+int rt_link_by_index(struct rt *nl, int ifindex, struct link *out);
+
+/* Every address of one interface (ifindex > 0) or of all (0). */
+typedef int (*addr_fn)(int ifindex, const struct ipaddr *a, void *data);
+int rt_addrs(struct rt *nl, int ifindex, addr_fn fn, void *data);
+
+/* Changes to one link, sent as a single RTM_NEWLINK. Unset fields are left alone. */
+struct linkchange {
+	uint32_t mtu;               /* 0: leave */
+	const uint8_t *mac;         /* NULL: leave */
+	const char *alias;          /* NULL: leave */
+	int up;                     /* -1 leave, 0 down, 1 up */
+	bool set_group;
+	uint32_t group;
+};
+int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c);
+int rt_add_addr(struct rt *nl, int ifindex, const struct ipaddr *a);
+int rt_del_addr(struct rt *nl, int ifindex, const struct ipaddr *a);
+int rt_del_link(struct rt *nl, int ifindex);
+/* Deletes every device of a netdev group in one kernel batch. */
+int rt_del_group(struct rt *nl, uint32_t group);
+
+#endif

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/* Pure parsers and formatters: no I/O, no globals. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "parse.h"
+
+static int fail(const char **why, const char *text)
+{
+	if (why)
+		*why = text;
+	return -EINVAL;
+}
+
+/* Mirrors the kernel's dev_valid_name(), plus control characters and '%'. */
+int parse_ifname(const char *s, char out[IFNAMSIZ], const char **why)
+{
+	size_t len = strlen(s);
+
+	if (len == 0)
+		return fail(why, "empty name");
+	if (len >= IFNAMSIZ)
+		return fail(why, "longer than 15 bytes (the kernel would truncate it)");
+	if (!strcmp(s, ".") || !strcmp(s, ".."))
+		return fail(why, "'.' and '..' are not interface names");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '/' || *p == ':')
+			return fail(why, "contains '/' or ':'");
+		if (isspace(*p))
+			return fail(why, "contains white space");
+		if (*p < 0x20 || *p == 0x7f)
+			return fail(why, "contains a control character");
+		if (*p == '%')
+			return fail(why, "contains '%' (the kernel reads it as a name template)");
+	}
+	memcpy(out, s, len + 1);
+	return 0;
+}
+
+static int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_id(const char *s, uint32_t *out, const char **why)
+{
+	unsigned long long v;
+
+	if (parse_u64(s, ULLONG_MAX, &v) < 0)
+		return fail(why, "not a number");
+	if (v > 4294967294ULL)
+		return fail(why, "outside 0..4294967294");
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int parse_addr(const char *s, int *family, uint8_t out[16], const char **why)
+{
+	memset(out, 0, 16);
+	if (inet_pton(AF_INET, s, out) == 1) {
+		*family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, out) == 1) {
+		*family = AF_INET6;
+		return 0;
+	}
+	return fail(why, "not an IPv4 or IPv6 address");
+}
+
+int parse_cidr(const char *s, struct ipaddr *out, const char **why)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned long long plen;
+
+	if (alen == 0 || alen >= sizeof(buf))
+		return fail(why, "not an IPv4 or IPv6 address");
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (parse_addr(buf, &out->family, out->addr, why) < 0)
+		return -EINVAL;
+	unsigned max = out->family == AF_INET ? 32 : 128;
+	if (!slash) {
+		out->prefixlen = (uint8_t)max;
+		return 0;
+	}
+	if (parse_u64(slash + 1, ULLONG_MAX, &plen) < 0)
+		return fail(why, "prefix length is not a number");
+	if (plen > max)
+		return fail(why, out->family == AF_INET ? "prefix length over 32" : "prefix length over 128");
+	out->prefixlen = (uint8_t)plen;
+	return 0;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int parse_mac(const char *s, uint8_t out[6], const char **why)
+{
+	uint8_t mac[6];
+
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval((unsigned char)s[0]);
+		int lo = hi < 0 ? -1 : hexval((unsigned char)s[1]);
+		if (hi < 0 || lo < 0)
+			return fail(why, "not six hex bytes like 02:00:00:00:00:01");
+		mac[i] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+		if (i < 5 && *s++ != ':')
+			return fail(why, "not six hex bytes like 02:00:00:00:00:01");
+	}
+	if (*s)
+		return fail(why, "not six hex bytes like 02:00:00:00:00:01");
+	if (mac[0] & 1)
+		return fail(why, "a multicast address (the low bit of the first byte is set)");
+	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return fail(why, "all zero");
+	memcpy(out, mac, 6);
+	return 0;
+}
+
+int parse_mtu(const char *s, uint32_t *out, const char **why)
+{
+	unsigned long long v;
+
+	if (parse_u64(s, ULLONG_MAX, &v) < 0)
+		return fail(why, "not a number");
+	if (v < 68 || v > 65535)
+		return fail(why, "outside 68..65535");
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int parse_bool(const char *s, bool *out, const char **why)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcasecmp(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return fail(why, "not a boolean (yes/no, true/false, on/off, 1/0)");
+}
+
+int parse_mode(const char *s, enum tun_mode *out, const char **why)
+{
+	if (!strcmp(s, "tun"))
+		*out = MODE_TUN;
+	else if (!strcmp(s, "tap"))
+		*out = MODE_TAP;
+	else
+		return fail(why, "not 'tun' or 'tap'");
+	return 0;
+}
+
+enum tun_mode mode_for_name(const char *name)
+{
+	return strncmp(name, "tun", 3) ? MODE_TAP : MODE_TUN;
+}
+
+const char *mode_name(enum tun_mode m)
+{
+	return m == MODE_TUN ? "tun" : m == MODE_TAP ? "tap" : "unknown";
+}
+
+char *format_ipaddr(const struct ipaddr *a, char *buf, size_t len)
+{
+	char txt[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(a->family, a->addr, txt, sizeof(txt)))
+		snprintf(txt, sizeof(txt), "?");
+	snprintf(buf, len, "%s/%u", txt, a->prefixlen);
+	return buf;
+}
+
+char *format_mac(const uint8_t mac[6], char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b)
+{
+	size_t n = a->family == AF_INET ? 4 : 16;
+
+	return a->family == b->family && a->prefixlen == b->prefixlen &&
+	       !memcmp(a->addr, b->addr, n);
+}
+
+void devspec_init(struct devspec *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->uid = ID_NONE;
+	s->gid = ID_NONE;
+	s->multi_queue = -1;
+	s->vnet_hdr = -1;
+	s->pi = -1;
+	s->up = -1;
+}
+
+void devspec_free(struct devspec *s)
+{
+	free(s->addrs);
+	free(s->netns);
+	s->addrs = NULL;
+	s->netns = NULL;
+	s->naddrs = 0;
+}

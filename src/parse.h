@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pure parsers for what users type: interface names, ids, addresses, MACs,
+ * numbers, booleans. No I/O. Each returns 0, or -EINVAL and points *why at a
+ * static text that says what is wrong ("prefix length over 32").
+ */
+#ifndef TUNOWN_PARSE_H
+#define TUNOWN_PARSE_H
+
+#include <netinet/in.h>
+
+#include "tunown.h"
+
+/* Room for "ADDR/PREFIX". */
+#define IPADDR_STRLEN (INET6_ADDRSTRLEN + 5)
+#define MAC_STRLEN 18
+
+int parse_ifname(const char *s, char out[IFNAMSIZ], const char **why);
+/* A numeric uid/gid: 0..4294967294 (2^32-1 is the kernel's "unset"). */
+int parse_id(const char *s, uint32_t *out, const char **why);
+/* "ADDR/PREFIX" or a bare ADDR (host prefix), IPv4 or IPv6. */
+int parse_cidr(const char *s, struct ipaddr *out, const char **why);
+/* A bare address; *family is set to AF_INET or AF_INET6. */
+int parse_addr(const char *s, int *family, uint8_t out[16], const char **why);
+/* xx:xx:xx:xx:xx:xx, unicast and not all-zero. */
+int parse_mac(const char *s, uint8_t out[6], const char **why);
+/* A decimal MTU, 1..65535 here; the device's own bounds are checked later. */
+int parse_mtu(const char *s, uint32_t *out, const char **why);
+/* yes/no/true/false/on/off/1/0. */
+int parse_bool(const char *s, bool *out, const char **why);
+/* "tun" or "tap". */
+int parse_mode(const char *s, enum tun_mode *out, const char **why);
+
+/* The mode a name implies when none is given: tun for "tun*", else tap. */
+enum tun_mode mode_for_name(const char *name);
+const char *mode_name(enum tun_mode m);
+
+/* Formatters; buf must hold INET6_ADDRSTRLEN + 5 / 18 bytes. */
+char *format_ipaddr(const struct ipaddr *a, char *buf, size_t len);
+char *format_mac(const uint8_t mac[6], char *buf, size_t len);
+
+/* Two addresses are the same when family, address and prefix match. */
+bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b);
+
+#endif

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/* The /dev/net/tun ioctls. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "tun.h"
+
+const char *tun_path(void)
+{
+	const char *p = getenv("TUNOWN_TUN_PATH");
+	return p && *p ? p : "/dev/net/tun";
+}
+
+int tun_open(int *fd)
+{
+	int r = open(tun_path(), O_RDWR | O_CLOEXEC);
+	if (r < 0)
+		return -errno;
+	*fd = r;
+	return 0;
+}
+
+int tun_attach(int fd, const char *name, int flags)
+{
+	struct ifreq ifr = { .ifr_flags = (short)flags };
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	return ioctl(fd, TUNSETIFF, &ifr) < 0 ? -errno : 0;
+}
+
+static int tun_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	return ioctl(fd, req, arg) < 0 ? -errno : 0;
+}
+
+int tun_set_owner(int fd, uint32_t uid)
+{
+	return tun_ioctl(fd, TUNSETOWNER, uid);
+}
+
+int tun_set_group(int fd, uint32_t gid)
+{
+	return tun_ioctl(fd, TUNSETGROUP, gid);
+}
+
+int tun_set_persist(int fd, bool on)
+{
+	return tun_ioctl(fd, TUNSETPERSIST, on);
+}
+
+int tun_flags(enum tun_mode mode, bool multi_queue, bool vnet_hdr, bool pi)
+{
+	int f = mode == MODE_TUN ? IFF_TUN : IFF_TAP;
+
+	if (!pi)
+		f |= IFF_NO_PI;
+	if (vnet_hdr)
+		f |= IFF_VNET_HDR;
+	if (multi_queue)
+		f |= IFF_MULTI_QUEUE;
+	return f;
+}
+
+int tun_flags_of(const struct link *l)
+{
+	return tun_flags(l->mode, l->multi_queue, l->vnet_hdr, l->pi);
+}
+
+char *tun_flags_string(int flags, char *buf, size_t len)
+{
+	static const struct { int bit; const char *name; } names[] = {
+		{ IFF_TUN, "IFF_TUN" }, { IFF_TAP, "IFF_TAP" }, { IFF_NO_PI, "IFF_NO_PI" },
+		{ IFF_VNET_HDR, "IFF_VNET_HDR" }, { IFF_MULTI_QUEUE, "IFF_MULTI_QUEUE" },
+		{ IFF_TUN_EXCL, "IFF_TUN_EXCL" },
+	};
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(flags & names[i].bit))
+			continue;
+		int n = snprintf(buf + off, len - off, "%s%s", off ? "|" : "", names[i].name);
+		if (n < 0 || (size_t)n >= len - off)
+			break;
+		off += (size_t)n;
+	}
+	return buf;
+}

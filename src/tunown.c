@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* tunown: persistent TUN/TAP devices owned by a user or group. main() and the command table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "privs.h"
+#include "tunown.h"
+
+static const struct command commands[] = {
+	{ "add", add_main, add_help, "create or converge an owned tun/tap device" },
+	{ "del", del_main, del_help, "remove tun/tap devices" },
+	{ "list", list_main, list_help, "show every tun/tap device" },
+	{ "show", show_main, show_help, "show one tun/tap device" },
+	{ "check", check_main, check_help, "explain whether and why a program can attach" },
+	{ "apply", apply_main, apply_help, "converge devices to configuration files" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fputs("Usage: tunown COMMAND [OPTIONS]\n"
+	      "\n"
+	      "Make TUN/TAP devices that a user or group can attach without capabilities.\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fputs("  help     show the help of a command\n"
+	      "\n"
+	      "'tunown COMMAND --help' or 'tunown help COMMAND' shows a command's options.\n"
+	      "  -h, --help          show this help\n"
+	      "  --version           show the version\n", f);
+}
+
+static int help_main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return EXIT_DONE;
+	}
+	if (argc > 2)
+		return usage_error("help", "one command at a time: unexpected '%s'", argv[2]);
+	const struct command *c = command_find(argv[1]);
+	if (!c) {
+		errorf("help", "unknown command '%s' (see 'tunown --help')", argv[1]);
+		return EXIT_USAGE;
+	}
+	fputs(c->help, stdout);
+	return EXIT_DONE;
+}
+
+int main(int argc, char **argv)
+{
+	int r;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return EXIT_DONE;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("tunown %s\n", TUNOWN_VERSION);
+		return EXIT_DONE;
+	}
+	if (!strcmp(argv[1], "help"))
+		return help_main(argc - 1, argv + 1);
+	const struct command *c = command_find(argv[1]);
+	if (!c) {
+		errorf(NULL, "unknown command '%s' (see 'tunown --help')", argv[1]);
+		return EXIT_USAGE;
+	}
+	if ((r = privs_init(c->name, argc - 1, argv + 1)))
+		return r;
+	return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Types shared by every layer of tunown: what the user asked for (struct devspec)
+ * and what the kernel reports (struct link).
+ */
+#ifndef TUNOWN_H
+#define TUNOWN_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TUNOWN_VERSION_STRING TUNOWN_VERSION
+
+/* An owner or group that is not set, as IFLA_TUN_OWNER/GROUP leave it. */
+#define ID_NONE ((uint32_t)-1)
+
+/* The marker tunown puts in IFLA_IFALIAS of the devices it creates. */
+#define TUNOWN_ALIAS "tunown"
+
+/* Values match IFLA_TUN_TYPE. */
+enum tun_mode { MODE_UNSET = 0, MODE_TUN = 1, MODE_TAP = 2 };
+
+/* Exit statuses, one meaning each. */
+enum { EXIT_DONE = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct ipaddr {
+	int family;                 /* AF_INET or AF_INET6 */
+	uint8_t prefixlen;
+	bool has_peer;
+	uint8_t addr[16];
+	uint8_t peer[16];
+};
+
+/*
+ * A device as the user wants it. Tri-state ints are -1 for "not said":
+ * on a new device that means the default, on an existing one "leave it".
+ */
+struct devspec {
+	char name[IFNAMSIZ];
+	enum tun_mode mode;
+	uint32_t uid;               /* ID_NONE: not asked */
+	uint32_t gid;               /* ID_NONE: not asked */
+	bool any_user;
+	int multi_queue;            /* -1, 0, 1; -1 is treated as 0 */
+	int vnet_hdr;               /* -1, 0, 1 */
+	int pi;                     /* -1, 0, 1 */
+	int up;                     /* -1 (means up), 0, 1 */
+	uint32_t mtu;               /* 0: not asked */
+	bool has_mac;
+	uint8_t mac[6];
+	size_t naddrs;
+	struct ipaddr *addrs;       /* malloc'd */
+	char *netns;                /* malloc'd, NULL: the current one */
+	const char *file;           /* where it was said, for messages (config) */
+	unsigned line;
+};
+
+/* One network interface as rtnetlink reports it. */
+struct link {
+	char name[IFNAMSIZ];
+	char kind[32];              /* IFLA_INFO_KIND, "" when none */
+	int ifindex;
+	bool is_tun;                /* kind "tun" with IFLA_TUN_* data */
+	enum tun_mode mode;
+	uint32_t owner;             /* ID_NONE when unset */
+	uint32_t group;             /* ID_NONE when unset */
+	bool persist, multi_queue, vnet_hdr, pi;
+	bool up, carrier;
+	bool managed;               /* IFLA_IFALIAS is TUNOWN_ALIAS */
+	uint32_t mtu, min_mtu, max_mtu;
+	uint32_t queues, disabled_queues;
+	uint32_t netdev_group;      /* IFLA_GROUP */
+	bool has_mac;
+	uint8_t mac[6];
+};
+
+void devspec_init(struct devspec *s);
+void devspec_free(struct devspec *s);
+
+#endif
