@@ -5,9 +5,14 @@
 # Integration helpers (tests/integration, root, inside tests/lib/sandbox):
 #   setup_ns / teardown_ns   a fresh network namespace per test, named in $NS
 #   in_ns CMD...             CMD inside $NS (ip netns exec: its own /sys too)
-#   run_tunown [-N|!] ARGS...  echo the command, then `run [-N] in_ns $TUNOWN ARGS`
+#   run_tunown [-N|!] [--separate-stderr] ARGS...
+#                            echo the command, then `run [flags] in_ns $TUNOWN ARGS`
 #   as_user USER CMD...      CMD inside $NS as USER with USER's groups, no capabilities
 #   link_json DEV            ip -d -j link show DEV, inside $NS
+#   link_field DEV JQ        one value of it, e.g. link_field tap0 .mtu
+#   show_field DEV KEY       one key of `tunown show DEV --json`
+#   ns_links, ns_state       the interfaces of $NS; a snapshot of their state
+#   run_attach USER NAME [attach options]   `run` the attach helper as USER
 #   hold_device USER NAME [attach options]   keep NAME attached as USER
 #   release_device           let go of it again
 
@@ -49,17 +54,22 @@ in_ns() {
 }
 
 run_tunown() {
-	local expect=()
+	local flags=()
 
-	case "${1:-}" in
-	-[0-9]* | '!')
-		expect=("$1")
-		shift
-		;;
-	esac
+	while :; do
+		case "${1:-}" in
+		-[0-9]* | '!' | --separate-stderr)
+			flags+=("$1")
+			shift
+			;;
+		*) break ;;
+		esac
+	done
 	echo "\$ tunown $*"
-	run "${expect[@]}" in_ns "$TUNOWN" "$@"
+	unset stderr stderr_lines
+	run "${flags[@]}" in_ns "$TUNOWN" "$@"
 	echo "$output"
+	[ -z "${stderr:-}" ] || echo "stderr: $stderr"
 }
 
 # setpriv from root to USER: real, effective and saved ids all change, so the
@@ -72,8 +82,21 @@ as_user() {
 		--inh-caps=-all --bounding-set=-all -- "$@"
 }
 
+run_attach() {
+	local user=$1
+	shift
+	echo "\$ ($user) attach $*"
+	run as_user "$user" "$TESTBIN/attach" "$@"
+	echo "$output"
+}
+
 link_json() {
 	in_ns ip -d -j link show "$1"
+}
+
+# One value of ip's view of DEV, by a jq path below the link object.
+link_field() {
+	link_json "$1" | jq -r ".[0]$2"
 }
 
 # One field of `tunown show NAME --json`, with jq's -r output.
@@ -84,6 +107,19 @@ show_field() {
 # The names of every interface in $NS, one a line, sorted.
 ns_links() {
 	in_ns ip -j link show | jq -r '.[].ifname' | sort
+}
+
+# What tunown may change, for every interface of $NS, as one JSON text:
+# kind and tun attributes, flags, MTU, MAC and the global addresses (the
+# kernel's own link-local ones come and go with the carrier). Compare a
+# snapshot before and after a command that must change nothing.
+ns_state() {
+	in_ns ip -d -j addr show | jq -S -c '[.[] | {
+		ifname, ifalias, mtu, address, linkinfo,
+		flags: (.flags | sort),
+		addrs: ([.addr_info[]? | select(.scope != "link")
+			| "\(.local)/\(.prefixlen)"] | sort)
+	}]'
 }
 
 HOLD_PID=
@@ -121,4 +157,11 @@ release_device() {
 		wait "$HOLD_PID" 2>/dev/null || true
 		HOLD_PID=
 	fi
+}
+
+# assert_contains TEXT PART: TEXT holds PART literally.
+assert_contains() {
+	[[ "$1" == *"$2"* ]] ||
+		batslib_print_kv_single_or_multi 8 text "$1" part "$2" |
+		batslib_decorate "text does not contain part" | fail
 }

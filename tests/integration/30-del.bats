@@ -1,0 +1,105 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# tunown del: tun/tap devices only, all names checked before any is deleted.
+
+load ../lib/common
+
+setup() {
+	setup_ns
+}
+
+teardown() {
+	teardown_ns
+}
+
+@test "del: removes a tap device" {
+	run_tunown -0 add tap0 --user alice
+	run_tunown -0 del tap0
+	run ns_links
+	assert_output lo
+}
+
+@test "del: removes several tun and tap devices at once" {
+	run_tunown -0 add tap0 --user alice
+	run_tunown -0 add tap1 --group kvm --multi-queue
+	run_tunown -0 add tun0 --user bob --address 10.0.0.1/24
+	in_ns ip link add dum0 type dummy
+	run_tunown -0 del tap0 tun0 tap1
+	run ns_links
+	assert_output "dum0
+lo"
+}
+
+@test "del: removes a tun device that ip tuntap made" {
+	in_ns ip tuntap add dev tun0 mode tun user alice
+	run_tunown -0 del tun0
+	run ns_links
+	assert_output lo
+}
+
+@test "del: removes a device that is attached" {
+	run_tunown -0 add tap0 --user alice
+	hold_device alice tap0
+	run_tunown -0 del tap0
+	run ns_links
+	assert_output lo
+}
+
+# refused ARGS...: tunown del ARGS fails with 1 and one line, nothing deleted.
+refused() {
+	local before
+	before=$(ns_state)
+	run_tunown -1 "$@"
+	assert_equal "${#lines[@]}" 1
+	assert_output --regexp '^tunown: del: '
+	assert_equal "$(ns_state)" "$before"
+}
+
+@test "del: refuses a veth, a bridge, a dummy and lo" {
+	in_ns ip link add veth0 type veth peer name veth1
+	in_ns ip link add br0 type bridge
+	in_ns ip link add dum0 type dummy
+	for dev in veth0 veth1 br0 dum0 lo; do
+		refused del "$dev"
+		assert_output --partial "$dev"
+	done
+}
+
+@test "del: refuses an unknown name" {
+	refused del tap9
+	assert_output --partial tap9
+}
+
+@test "del: a non-tun name among tun names: nothing deleted" {
+	run_tunown -0 add tap0 --user alice
+	run_tunown -0 add tap1 --user alice
+	in_ns ip link add dum0 type dummy
+	refused del tap0 dum0 tap1
+	assert_output --partial dum0
+	run ns_links
+	assert_output "dum0
+lo
+tap0
+tap1"
+}
+
+@test "del: an unknown name after a good one: nothing deleted" {
+	run_tunown -0 add tap0 --user alice
+	refused del tap0 nosuch0
+	assert_output --partial nosuch0
+	run ns_links
+	assert_output "lo
+tap0"
+}
+
+@test "del: no name is a usage error" {
+	run_tunown -2 del
+}
+
+@test "del: a malformed name is bad input, nothing deleted" {
+	run_tunown -0 add tap0 --user alice
+	run_tunown -2 del tap0 "tap/0"
+	run ns_links
+	assert_output "lo
+tap0"
+}
