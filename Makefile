@@ -42,6 +42,10 @@ UNIT_SRCS   := $(wildcard tests/unit/*.c)
 UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/%)
+# Fuzz harnesses (tests/fuzz/fuzz-NAME.c, corpus in tests/fuzz/corpus/NAME):
+# make check replays each corpus with $(CC); make fuzz runs them under libFuzzer.
+FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+REPLAY_BINS := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz-replay-%)
 
 ifeq ($(V),1)
 Q :=
@@ -64,6 +68,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lcmocka
 
+$(BUILD)/tests/fuzz-replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB_OBJS) | $(BUILD)/tests
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) -Isrc -DFUZZ_CORPUS='"$(abspath tests/fuzz/corpus/$*)"' $(CFLAGS) $(LDFLAGS) \
+	  -o $@ tests/fuzz/replay.c $< $(LIB_OBJS) $(PKG_LIBS)
+
 $(BUILD)/tests/%: tests/helpers/%.c | $(BUILD)/tests
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -73,10 +82,44 @@ $(BUILD)/obj $(BUILD)/tests:
 
 # The whole suite through prove: unit tests (cmocka, TAP), command-line tests,
 # and integration tests in throwaway namespaces (skipped without root).
-check: $(BUILD)/tunown $(UNIT_BINS) $(HELPER_BINS)
+check: $(BUILD)/tunown $(UNIT_BINS) $(HELPER_BINS) $(REPLAY_BINS)
 	TUNOWN=$(abspath $(BUILD)/tunown) TUNOWN_TESTBIN=$(abspath $(BUILD)/tests) \
-	  prove --exec tests/lib/runtest $(UNIT_BINS) $(sort $(wildcard tests/cli/*.bats)) \
+	  prove --exec tests/lib/runtest $(UNIT_BINS) $(REPLAY_BINS) $(sort $(wildcard tests/cli/*.bats)) \
 	  $(sort $(wildcard tests/integration/*.bats))
+
+# make fuzz [FUZZ_SECONDS=60]: each harness under libFuzzer with address and
+# undefined sanitizers, built with clang into build/fuzz. New inputs go to
+# build/fuzz/corpus-NAME; the committed corpus seeds the run; the log with
+# the execution count is build/fuzz/NAME.log.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined
+FUZZ_OBJS    := $(patsubst src/%.c,build/fuzz/obj/%.o,$(filter-out src/tunown.c,$(SRCS)))
+
+build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h) | build/fuzz/obj
+	@$(if $(Q),echo "  FUZZCC  $@")
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+	@$(if $(Q),echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -Isrc $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
+
+build/fuzz/obj:
+	$(Q)mkdir -p $@
+
+.PRECIOUS: build/fuzz/obj/%.o build/fuzz/fuzz-%
+
+fuzz: $(FUZZ_NAMES:%=build/fuzz/fuzz-%)
+	$(Q)set -e; for t in $(FUZZ_NAMES); do \
+	  mkdir -p build/fuzz/corpus-$$t; \
+	  echo "  FUZZ    $$t for $(FUZZ_SECONDS)s"; \
+	  build/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+	    -dict=tests/fuzz/$$t.dict -artifact_prefix=build/fuzz/$$t- \
+	    build/fuzz/corpus-$$t tests/fuzz/corpus/$$t >build/fuzz/$$t.log 2>&1 || \
+	    { tail -n 40 build/fuzz/$$t.log; echo "fuzz $$t: failed, see build/fuzz/$$t.log"; exit 1; }; \
+	  grep -E '^(#[0-9]+ +DONE|Done)' build/fuzz/$$t.log; \
+	done
 
 DEB_PKGS := build-essential pkg-config libnl-3-dev libnl-route-3-dev libcap-dev \
             libcmocka-dev bats bats-assert bats-support mandoc iproute2 util-linux \

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd-add.h"
 #include "config.h"
 #include "ids.h"
 #include "parse.h"
@@ -37,6 +38,7 @@ struct parser {
 	bool in_section;
 	bool section_ok;            /* the header named a valid device */
 	unsigned section_line;
+	size_t section_errors;      /* errors found before this section */
 	unsigned key_line[K_COUNT]; /* where each key was last set in this section */
 	unsigned last_addr_line;
 	struct devspec cur;
@@ -381,13 +383,21 @@ static const struct { const char *word; enum key_id key; } aliases[] = {
 	{ "type", K_MODE }, { "namespace", K_NETNS }, { "ownerless", K_ANY_USER },
 };
 
-/* Levenshtein distance, case and '_'/'-' folded; both strings are short here. */
+static char fold(char c)
+{
+	return c == '_' ? '-' : c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c;
+}
+
+/*
+ * Levenshtein distance, case and '_'/'-' folded; SIZE_MAX when it is surely
+ * over 2 (the lengths differ by more), which is all suggest_key() needs.
+ */
 static size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	size_t row[33];
 
-	if (la > 32 || lb > 32)
+	if (la > 32 || lb > 32 || la > lb + 2 || lb > la + 2)
 		return SIZE_MAX;
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = j;
@@ -395,9 +405,7 @@ static size_t edit_distance(const char *a, const char *b)
 		size_t diag = row[0];
 		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			char ca = a[i - 1] == '_' ? '-' : (char)(a[i - 1] | 0x20);
-			char cb = b[j - 1] == '_' ? '-' : (char)(b[j - 1] | 0x20);
-			size_t best = diag + (ca != cb);
+			size_t best = diag + (fold(a[i - 1]) != fold(b[j - 1]));
 			if (row[j] + 1 < best)
 				best = row[j] + 1;
 			if (row[j - 1] + 1 < best)
@@ -526,6 +534,7 @@ static void check_section(struct parser *p)
 	struct devspec *s = &p->cur;
 	char q[QUOTE_SIZE], q2[QUOTE_SIZE];
 	const struct devspec *other;
+	const char *why;
 
 	if (s->mode == MODE_UNSET)
 		s->mode = mode_for_name(s->name);
@@ -541,6 +550,9 @@ static void check_section(struct parser *p)
 		perr(p, p->section_line,
 		     "device '%s' has no owner: set 'user', 'group' or 'any-user = yes'",
 		     quote(s->name, q));
+	/* add's own rules have the last word, should they ever grow past the above. */
+	if (p->errs->n + p->errs->dropped == p->section_errors && spec_finish(s, &why) < 0)
+		perr(p, p->section_line, "device '%s': %s", quote(s->name, q), why);
 	other = find_dev(p->c, s);
 	if (other && other->netns)
 		perr(p, p->section_line, "device '%s' in netns '%s' already defined at %s:%u",
@@ -576,6 +588,7 @@ static void begin_section(struct parser *p, char *line)
 	p->in_section = true;
 	p->section_ok = false;
 	p->section_line = p->line;
+	p->section_errors = p->errs->n + p->errs->dropped;
 	p->last_addr_line = 0;
 	memset(p->key_line, 0, sizeof(p->key_line));
 	if (!close || close[1] != '\0') {
