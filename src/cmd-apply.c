@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "config.h"
 #include "device.h"
+#include "linkset.h"
 #include "output.h"
 #include "parse.h"
 
@@ -37,89 +38,6 @@ const char apply_help[] =
 struct opts {
 	bool dry_run, prune, json;
 };
-
-/* One network namespace's links, sorted by name, read once. */
-struct linkset {
-	size_t n, cap;
-	struct link *v;
-};
-
-struct addrset {
-	size_t n, cap;
-	struct { int ifindex; struct ipaddr a; } *v;
-};
-
-static int push_link(const struct link *l, void *data)
-{
-	struct linkset *s = data;
-
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct link *v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = *l;
-	return 0;
-}
-
-static int push_addr(int ifindex, const struct ipaddr *a, void *data)
-{
-	struct addrset *s = data;
-
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		void *v = realloc(s->v, cap * sizeof(*s->v));
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n].ifindex = ifindex;
-	s->v[s->n].a = *a;
-	s->n++;
-	return 0;
-}
-
-static int link_by_name(const void *a, const void *b)
-{
-	return strcmp(((const struct link *)a)->name, ((const struct link *)b)->name);
-}
-
-static int addr_by_ifindex(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
-
-static const struct link *find_link(const struct linkset *s, const char *name)
-{
-	struct link key;
-
-	snprintf(key.name, sizeof(key.name), "%s", name);
-	return bsearch(&key, s->v, s->n, sizeof(*s->v), link_by_name);
-}
-
-/* The addresses of one interface, copied out of the sorted set. */
-static int addrs_of(const struct addrset *s, int ifindex, struct addrlist *out)
-{
-	size_t lo = 0, hi = s->n;
-
-	out->n = 0;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (s->v[mid].ifindex < ifindex)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < s->n && s->v[lo].ifindex == ifindex; lo++)
-		if (addrlist_push(out, &s->v[lo].a) < 0)
-			return -ENOMEM;
-	return 0;
-}
 
 static void report(const struct opts *o, const char *name, const char *netns, const char *result,
 		   const char *changes, const char *error)
@@ -168,40 +86,49 @@ static const char *result_word(const struct outcome *out, bool dry)
 	}
 }
 
-static bool named(const struct config *c, size_t *idx, size_t nidx, const char *name)
+static int cmp_name(const void *a, const void *b)
 {
-	for (size_t i = 0; i < nidx; i++)
-		if (!strcmp(c->devs[idx[i]].name, name))
-			return true;
-	return false;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Managed devices no file names: deleted in one netdev-group batch, as del does. */
+/* Managed devices no file names: deleted in one kernel batch, as del does. */
 static int prune(struct rt *rt, const struct config *c, size_t *idx, size_t nidx,
 		 const struct linkset *links, const char *netns, const struct opts *o)
 {
-	int failed = 0;
+	const struct link **v = calloc(links->n ? links->n : 1, sizeof(*v));
+	const char **names = calloc(nidx ? nidx : 1, sizeof(*names));
+	size_t n = 0;
+	int r;
 
+	if (!v || !names) {
+		free(v);
+		free(names);
+		report(o, "-", netns, "failed", NULL, "cannot prune: out of memory");
+		return 1;
+	}
+	for (size_t i = 0; i < nidx; i++)
+		names[i] = c->devs[idx[i]].name;
+	qsort(names, nidx, sizeof(*names), cmp_name);
 	for (size_t i = 0; i < links->n; i++) {
 		const struct link *l = &links->v[i];
-		if (!l->is_tun || !l->managed || named(c, idx, nidx, l->name))
-			continue;
-		if (o->dry_run) {
-			report(o, l->name, netns, "would delete", NULL, NULL);
-			continue;
-		}
-		int r = rt_del_link(rt, l->ifindex);
-		if (r < 0) {
-			char text[300];
-			snprintf(text, sizeof(text), "cannot delete '%s': %s", l->name,
-				 rt_message(rt) ? rt_message(rt) : strerror(-r));
-			report(o, l->name, netns, "failed", NULL, text);
-			failed++;
-			continue;
-		}
-		report(o, l->name, netns, "deleted", NULL, NULL);
+		const char *key = l->name;
+		if (l->is_tun && l->managed && !(nidx && bsearch(&key, names, nidx, sizeof(*names), cmp_name)))
+			v[n++] = l;
 	}
-	return failed;
+	r = o->dry_run || !n ? 0 : links_delete(rt, links, v, n);
+	for (size_t i = 0; i < n; i++) {
+		if (r == 0) {
+			report(o, v[i]->name, netns, o->dry_run ? "would delete" : "deleted", NULL, NULL);
+			continue;
+		}
+		char text[400];
+		snprintf(text, sizeof(text), "cannot delete '%s' (with %zu other devices pruned in one batch): %s",
+			 v[i]->name, n - 1, rt_message(rt) ? rt_message(rt) : strerror(-r));
+		report(o, v[i]->name, netns, "failed", NULL, text);
+	}
+	free(v);
+	free(names);
+	return r == 0 ? 0 : (int)n;
 }
 
 /* Every device of one network namespace (already entered). Returns the number that failed. */
@@ -214,8 +141,7 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 	int failed = 0, r;
 	char text[600];
 
-	if (rt_open(&rt) < 0 || (r = rt_links(rt, push_link, &links)) < 0 ||
-	    (r = rt_addrs(rt, 0, push_addr, &addrs)) < 0) {
+	if (rt_open(&rt) < 0 || (r = linkset_load(rt, &links)) < 0 || (r = addrset_load(rt, 0, &addrs)) < 0) {
 		for (size_t i = 0; i < nidx; i++) {
 			snprintf(text, sizeof(text), "'%s': cannot read the interfaces of the network namespace", c->devs[idx[i]].name);
 			report(o, c->devs[idx[i]].name, netns, "failed", NULL, text);
@@ -223,14 +149,12 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 		failed = (int)nidx;
 		goto out;
 	}
-	qsort(links.v, links.n, sizeof(*links.v), link_by_name);
-	qsort(addrs.v, addrs.n, sizeof(*addrs.v), addr_by_ifindex);
 	for (size_t i = 0; i < nidx; i++) {
 		const struct devspec *s = &c->devs[idx[i]];
-		const struct link *cur = find_link(&links, s->name);
+		const struct link *cur = linkset_find(&links, s->name);
 		struct outcome out;
 		struct failure f;
-		if (cur && addrs_of(&addrs, cur->ifindex, &have) < 0) {
+		if (cur && addrset_copy(&addrs, cur->ifindex, &have) < 0) {
 			failed++;
 			continue;
 		}
@@ -250,8 +174,8 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 		failed += prune(rt, c, idx, nidx, &links, netns, o);
 out:
 	addrlist_free(&have);
-	free(links.v);
-	free(addrs.v);
+	linkset_free(&links);
+	addrset_free(&addrs);
 	rt_close(rt);
 	return failed;
 }

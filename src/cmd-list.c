@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "ids.h"
+#include "linkset.h"
 #include "output.h"
 #include "parse.h"
 #include "tun.h"
@@ -32,40 +33,26 @@ const char show_help[] =
 	"  --netns NAME        act in the network namespace /run/netns/NAME\n"
 	"  -h, --help          show this help\n";
 
-/* Addresses of every interface, sorted by ifindex, read once before the links. */
-struct addr_entry {
-	int ifindex;
-	struct ipaddr a;
-};
-
-struct addr_index {
-	size_t n, cap;
-	struct addr_entry *v;
-};
-
-static int collect(int ifindex, const struct ipaddr *a, void *data)
+/* "10.0.0.1/24", or "10.0.0.1 peer 10.0.0.2/32" as ip shows a point-to-point address. */
+static const char *format_entry(const struct ipaddr *a, char *buf, size_t len)
 {
-	struct addr_index *ix = data;
+	struct ipaddr peer = *a;
 
-	if (ix->n == ix->cap) {
-		size_t cap = ix->cap ? ix->cap * 2 : 64;
-		struct addr_entry *v = realloc(ix->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		ix->v = v;
-		ix->cap = cap;
-	}
-	ix->v[ix->n++] = (struct addr_entry){ ifindex, *a };
-	return 0;
+	format_ipaddr(a, buf, len);
+	if (!a->has_peer)
+		return buf;
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	memcpy(peer.addr, a->peer, sizeof(peer.addr));
+	size_t n = strlen(buf);
+	snprintf(buf + n, len - n, " peer ");
+	n = strlen(buf);
+	format_ipaddr(&peer, buf + n, len - n);
+	return buf;
 }
 
-static int by_ifindex(const void *a, const void *b)
-{
-	const struct addr_entry *x = a, *y = b;
-	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
-}
-
-static void print_link(const struct link *l, const struct addr_index *ix)
+static void print_link(const struct link *l, const struct addrset *ix)
 {
 	char buf[IPADDR_STRLEN > 64 ? IPADDR_STRLEN : 64];
 
@@ -87,28 +74,10 @@ static void print_link(const struct link *l, const struct addr_index *ix)
 	out_bool("carrier", "carrier", l->carrier);
 	out_uint("queues", "queues", l->queues);
 	out_strs_begin("addresses", "addresses");
-	struct addr_entry key = { .ifindex = l->ifindex };
-	struct addr_entry *e = ix->n ? bsearch(&key, ix->v, ix->n, sizeof(key), by_ifindex) : NULL;
-	if (e) {
-		while (e > ix->v && e[-1].ifindex == l->ifindex)
-			e--;
-		for (; e < ix->v + ix->n && e->ifindex == l->ifindex; e++) {
-			format_ipaddr(&e->a, buf, sizeof(buf));
-			if (e->a.has_peer) {
-				char peer[IPADDR_STRLEN];
-				struct ipaddr p = e->a;
-				memcpy(p.addr, e->a.peer, 16);
-				format_ipaddr(&p, peer, sizeof(peer));
-				/* "10.0.0.1 peer 10.0.0.2/32", as ip shows it */
-				char *slash = strrchr(buf, '/');
-				if (slash)
-					*slash = '\0';
-				size_t n = strlen(buf);
-				snprintf(buf + n, sizeof(buf) - n, " peer %s", peer);
-			}
-			out_strs_item(buf);
-		}
-	}
+	const struct addr_entry *e;
+	size_t n = addrset_of(ix, l->ifindex, &e);
+	for (size_t i = 0; i < n; i++)
+		out_strs_item(format_entry(&e[i].a, buf, sizeof(buf)));
 	out_strs_end();
 	out_str("flags", "flags", tun_flags_string(tun_flags_of(l), buf, sizeof(buf)));
 	out_bool("managed", "managed", l->managed);
@@ -122,15 +91,14 @@ static int print_tun(const struct link *l, void *data)
 	return 0;
 }
 
-static int read_addrs(const char *verb, struct rt *rt, int ifindex, struct addr_index *ix)
+static int read_addrs(const char *verb, struct rt *rt, int ifindex, struct addrset *ix)
 {
-	int r = rt_addrs(rt, ifindex, collect, ix);
+	int r = addrset_load(rt, ifindex, ix);
 
 	if (r < 0) {
 		errorf(verb, "cannot read addresses: %s", strerror(-r));
 		return EXIT_FAIL;
 	}
-	qsort(ix->v, ix->n, sizeof(*ix->v), by_ifindex);
 	return 0;
 }
 
@@ -178,7 +146,7 @@ static int parse(const char *verb, int argc, char **argv, bool *json, const char
 
 int list_main(int argc, char **argv)
 {
-	struct addr_index ix = { 0 };
+	struct addrset ix = { 0 };
 	struct rt *rt = NULL;
 	const char *netns = NULL;
 	bool json = false;
@@ -202,14 +170,14 @@ int list_main(int argc, char **argv)
 		r = EXIT_FAIL;
 	}
 out:
-	free(ix.v);
+	addrset_free(&ix);
 	rt_close(rt);
 	return r;
 }
 
 int show_main(int argc, char **argv)
 {
-	struct addr_index ix = { 0 };
+	struct addrset ix = { 0 };
 	struct rt *rt = NULL;
 	const char *netns = NULL, *name = NULL, *why;
 	char ifname[IFNAMSIZ];
@@ -247,7 +215,7 @@ int show_main(int argc, char **argv)
 	print_link(&l, &ix);
 	r = EXIT_DONE;
 out:
-	free(ix.v);
+	addrset_free(&ix);
 	rt_close(rt);
 	return r;
 }

@@ -16,6 +16,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -88,6 +89,11 @@ void rt_close(struct rt *nl)
 const char *rt_message(const struct rt *nl)
 {
 	return nl->message[0] ? nl->message : NULL;
+}
+
+void rt_set_message(struct rt *nl, const char *text)
+{
+	snprintf(nl->message, sizeof(nl->message), "%s", text ? text : "");
 }
 
 /* Keeps NLMSGERR_ATTR_MSG of an error message, if the kernel sent one. */

@@ -16,6 +16,8 @@ int rt_open(struct rt **out);
 void rt_close(struct rt *nl);
 /* The kernel's own words about the last failed request, or NULL. */
 const char *rt_message(const struct rt *nl);
+/* Puts back a message saved before later requests cleared it. */
+void rt_set_message(struct rt *nl, const char *text);
 
 /* Called for every link of a dump; a nonzero return stops the walk and is returned. */
 typedef int (*link_fn)(const struct link *l, void *data);

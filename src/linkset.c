@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linkset.h"
+
+/* Netdev groups tunown borrows for a batch delete start here ("tun\0"). */
+#define BATCH_GROUP_BASE 0x74756e00u
+
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? *cap * 2 : 64;
+	void *p = realloc(*v, c * size);
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	*cap = c;
+	return 0;
+}
+
+static int push_link(const struct link *l, void *data)
+{
+	struct linkset *s = data;
+
+	if (grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v)) < 0)
+		return -ENOMEM;
+	s->v[s->n++] = *l;
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct link *)a)->name, ((const struct link *)b)->name);
+}
+
+int linkset_load(struct rt *rt, struct linkset *s)
+{
+	int r = rt_links(rt, push_link, s);
+
+	if (r < 0)
+		return r;
+	qsort(s->v, s->n, sizeof(*s->v), by_name);
+	return 0;
+}
+
+const struct link *linkset_find(const struct linkset *s, const char *name)
+{
+	struct link key;
+
+	if (!s->n)
+		return NULL;
+	snprintf(key.name, sizeof(key.name), "%s", name);
+	return bsearch(&key, s->v, s->n, sizeof(*s->v), by_name);
+}
+
+void linkset_free(struct linkset *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+struct addr_load {
+	struct addrset *s;
+	int ifindex;
+};
+
+static int push_addr(int ifindex, const struct ipaddr *a, void *data)
+{
+	struct addrset *s = data;
+
+	if (grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v)) < 0)
+		return -ENOMEM;
+	s->v[s->n].ifindex = ifindex;
+	s->v[s->n].a = *a;
+	s->n++;
+	return 0;
+}
+
+static int by_ifindex(const void *a, const void *b)
+{
+	int x = ((const struct addr_entry *)a)->ifindex, y = ((const struct addr_entry *)b)->ifindex;
+	return (x > y) - (x < y);
+}
+
+int addrset_load(struct rt *rt, int ifindex, struct addrset *s)
+{
+	int r = rt_addrs(rt, ifindex, push_addr, s);
+
+	if (r < 0)
+		return r;
+	/* Stable enough: entries of one interface keep the kernel's order within a family. */
+	qsort(s->v, s->n, sizeof(*s->v), by_ifindex);
+	return 0;
+}
+
+size_t addrset_of(const struct addrset *s, int ifindex, const struct addr_entry **first)
+{
+	size_t lo = 0, hi = s->n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->v[mid].ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < s->n && s->v[end].ifindex == ifindex; end++)
+		;
+	*first = s->v + lo;
+	return end - lo;
+}
+
+int addrset_copy(const struct addrset *s, int ifindex, struct addrlist *out)
+{
+	const struct addr_entry *e;
+	size_t n = addrset_of(s, ifindex, &e);
+
+	out->n = 0;
+	for (size_t i = 0; i < n; i++)
+		if (addrlist_push(out, &e[i].a) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+void addrset_free(struct addrset *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static uint32_t spare_group(const struct linkset *s)
+{
+	for (uint32_t g = BATCH_GROUP_BASE;; g++) {
+		bool used = false;
+		for (size_t i = 0; i < s->n && !used; i++)
+			used = s->v[i].netdev_group == g;
+		if (!used)
+			return g;
+	}
+}
+
+int links_delete(struct rt *rt, const struct linkset *s, const struct link *const *v, size_t n)
+{
+	struct linkchange c = { .up = -1, .set_group = true };
+	size_t moved;
+	int r = 0;
+
+	if (n == 1)
+		return rt_del_link(rt, v[0]->ifindex);
+	c.group = spare_group(s);
+	for (moved = 0; moved < n; moved++) {
+		r = rt_change_link(rt, v[moved]->ifindex, &c);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && n > 0)
+		r = rt_del_group(rt, c.group);
+	if (r < 0) {
+		/* Back to their own groups; the kernel's words about the failure are kept. */
+		char keep[256];
+		snprintf(keep, sizeof(keep), "%s", rt_message(rt) ? rt_message(rt) : "");
+		for (size_t i = 0; i < moved; i++) {
+			struct linkchange back = { .up = -1, .set_group = true, .group = v[i]->netdev_group };
+			rt_change_link(rt, v[i]->ifindex, &back);
+		}
+		rt_set_message(rt, keep);
+	}
+	return r;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A network namespace's links and addresses read in one dump each and kept
+ * sorted, for commands that touch many devices (apply, del): lookups cost a
+ * binary search, not a netlink round trip.
+ */
+#ifndef TUNOWN_LINKSET_H
+#define TUNOWN_LINKSET_H
+
+#include "device.h"
+#include "netlink.h"
+
+struct linkset {
+	size_t n, cap;
+	struct link *v;             /* sorted by name */
+};
+
+struct addrset {
+	size_t n, cap;
+	struct addr_entry { int ifindex; struct ipaddr a; } *v;   /* sorted by ifindex */
+};
+
+int linkset_load(struct rt *rt, struct linkset *s);
+const struct link *linkset_find(const struct linkset *s, const char *name);
+void linkset_free(struct linkset *s);
+
+/* ifindex 0: every interface's addresses. */
+int addrset_load(struct rt *rt, int ifindex, struct addrset *s);
+/* The entries of one interface: *first and the count, or 0. */
+size_t addrset_of(const struct addrset *s, int ifindex, const struct addr_entry **first);
+/* The same, copied into an addrlist for device_converge. */
+int addrset_copy(const struct addrset *s, int ifindex, struct addrlist *out);
+void addrset_free(struct addrset *s);
+
+/*
+ * Deletes the links v[0..n) in one kernel batch: moves them into a netdev
+ * group no link of s uses, then deletes that group (one RCU grace period
+ * instead of one per device). On failure every link goes back to its group
+ * and nothing is deleted. 0 or -errno; rt_message() has the kernel's words.
+ */
+int links_delete(struct rt *rt, const struct linkset *s, const struct link *const *v, size_t n);
+
+#endif
