@@ -521,8 +521,11 @@ static int add_dev(struct config *c, struct devspec *s)
 		c->devs = n;
 		c->devs_cap = cap;
 	}
-	c->devs[c->ndevs] = *s;
-	*index_slot(c, s) = (uint32_t)++c->ndevs;
+	/* A duplicate keeps pointing at the first definition. */
+	uint32_t *slot = index_slot(c, s);
+	c->devs[c->ndevs++] = *s;
+	if (!*slot)
+		*slot = (uint32_t)c->ndevs;
 	devspec_init(s);
 	return 0;
 }
@@ -562,14 +565,16 @@ static void check_section(struct parser *p)
 		     quote(s->name, q), other->file, other->line);
 }
 
-/* Ends the section in hand: checks it and keeps the device when it is sound. */
+/*
+ * Ends the section in hand: checks it and keeps the device, even one with
+ * errors, so that a later duplicate of it is still found.
+ */
 static void end_section(struct parser *p)
 {
 	if (!p->in_section)
 		return;
 	if (p->section_ok) {
 		check_section(p);
-		/* A device with errors is kept too, so that a later duplicate is found. */
 		if (!p->nomem && add_dev(p->c, &p->cur) < 0)
 			p->nomem = -ENOMEM;
 	}

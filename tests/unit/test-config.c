@@ -413,6 +413,14 @@ static void test_same_name_other_netns(void **state)
 		"[tap0]\nuser = root\nnetns = a\n"), -EINVAL);
 	assert_error(f, "t.conf:9: device 'tap0' in netns 'a' already defined at t.conf:3");
 	assert_int_equal(f->e.n, 1);
+	assert_int_equal(f->c.ndevs, 4);
+
+	/* A third definition still names the first. */
+	assert_int_equal(parse(f, "[tap0]\nuser = root\n"), -EINVAL);
+	assert_error(f, "t.conf:1: device 'tap0' already defined at t.conf:1");
+	assert_int_equal(parse(f, "\n[tap0]\nuser = root\n"), -EINVAL);
+	assert_int_equal(f->e.n, 3);
+	assert_string_equal(f->e.v[2].text, "t.conf:2: device 'tap0' already defined at t.conf:1");
 }
 
 static void test_duplicate_across_files(void **state)
