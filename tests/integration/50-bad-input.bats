@@ -14,8 +14,9 @@ teardown() {
 }
 
 # bad VALUE ARGS...: `tunown ARGS` exits 2 with one line on stderr that
-# quotes VALUE (when it is printable), prints nothing on stdout, and $NS
-# is as it was.
+# quotes VALUE (when it is printable) and shows no control character raw (a
+# name holding a newline or an escape sequence must not break the line or
+# drive the terminal), prints nothing on stdout, and $NS is as it was.
 bad() {
 	local value=$1
 	shift
@@ -25,6 +26,7 @@ bad() {
 	assert_output ""
 	assert_equal "${#stderr_lines[@]}" 1
 	assert_regex "$stderr" "^tunown: add: "
+	refute_regex "$stderr" $'[\x01-\x08\x0a-\x1f\x7f]'
 	if [ -n "$value" ]; then
 		assert_contains "$stderr" "'$value'"
 	fi
@@ -55,14 +57,15 @@ bad() {
 
 @test "bad name: white space" {
 	bad "tap 0" add "tap 0" --user alice
-	bad "" add "$(printf 'tap\t0')" --user alice
-	bad "" add "$(printf 'tap0\n')x" --user alice
+	bad "" add $'tap\t0' --user alice
+	bad "" add $'tap0\nx' --user alice
+	bad "" add $'tap0\n' --user alice
 }
 
 @test "bad name: control characters" {
-	bad "" add "$(printf 'tap\001')" --user alice
-	bad "" add "$(printf 'tap\033[0m')" --user alice
-	bad "" add "$(printf 'tap\177')" --user alice
+	bad "" add $'tap\001' --user alice
+	bad "" add $'tap\033[0m' --user alice
+	bad "" add $'tap\177' --user alice
 }
 
 @test "bad name: '.' and '..'" {
@@ -177,8 +180,9 @@ bad() {
 }
 
 @test "bad mac: --mac on a tun device" {
-	bad 02:00:00:00:00:01 add tun0 --user alice --mac 02:00:00:00:00:01
-	bad 02:00:00:00:00:01 add vpn0 --tun --user alice --mac 02:00:00:00:00:01
+	# the value at fault is the tun device the MAC was asked for
+	bad tun0 add tun0 --user alice --mac 02:00:00:00:00:01
+	bad vpn0 add vpn0 --tun --user alice --mac 02:00:00:00:00:01
 }
 
 @test "bad mac: on an existing device, nothing changes" {

@@ -12,6 +12,7 @@
 #   link_field DEV JQ        one value of it, e.g. link_field tap0 .mtu
 #   show_field DEV KEY       one key of `tunown show DEV --json`
 #   ns_links, ns_state       the interfaces of $NS; a snapshot of their state
+#   add_plain_link NAME      a link of another kind (dummy, else ifb, else bridge)
 #   run_attach USER NAME [attach options]   `run` the attach helper as USER
 #   hold_device USER NAME [attach options]   keep NAME attached as USER
 #   release_device           let go of it again
@@ -109,14 +110,24 @@ ns_links() {
 	in_ns ip -j link show | jq -r '.[].ifname' | sort
 }
 
+add_plain_link() {
+	local kind
+	for kind in dummy ifb bridge; do
+		in_ns ip link add "$1" type "$kind" 2>/dev/null && return 0
+	done
+	echo "# cannot create a dummy, ifb or bridge link" >&2
+	return 1
+}
+
 # What tunown may change, for every interface of $NS, as one JSON text:
-# kind and tun attributes, flags, MTU, MAC and the global addresses (the
-# kernel's own link-local ones come and go with the carrier). Compare a
-# snapshot before and after a command that must change nothing.
+# kind and tun attributes, flags, MTU, MAC and the global addresses. The
+# carrier flags and link-local addresses are left out: the kernel changes
+# them on its own, a moment after a device is created or attached. Compare
+# a snapshot before and after a command that must change nothing.
 ns_state() {
 	in_ns ip -d -j addr show | jq -S -c '[.[] | {
 		ifname, ifalias, mtu, address, linkinfo,
-		flags: (.flags | sort),
+		flags: (.flags - ["NO-CARRIER", "LOWER_UP", "M-DOWN"] | sort),
 		addrs: ([.addr_info[]? | select(.scope != "link")
 			| "\(.local)/\(.prefixlen)"] | sort)
 	}]'
