@@ -19,6 +19,8 @@ int apply_main(int argc, char **argv);
 
 extern const char add_help[], del_help[], list_help[], show_help[], check_help[], apply_help[];
 
+/* The table, ended by a row of zeroes. */
+extern const struct command commands[];
 const struct command *command_find(const char *name);
 
 #endif

@@ -8,25 +8,6 @@
 #include "privs.h"
 #include "tunown.h"
 
-static const struct command commands[] = {
-	{ "add", add_main, add_help, "create or converge an owned tun/tap device" },
-	{ "del", del_main, del_help, "remove tun/tap devices" },
-	{ "list", list_main, list_help, "show every tun/tap device" },
-	{ "show", show_main, show_help, "show one tun/tap device" },
-	{ "check", check_main, check_help, "explain whether and why a program can attach" },
-	{ "apply", apply_main, apply_help, "converge devices to configuration files" },
-};
-
-#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-const struct command *command_find(const char *name)
-{
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	return NULL;
-}
-
 static void usage(FILE *f)
 {
 	fputs("Usage: tunown COMMAND [OPTIONS]\n"
@@ -34,8 +15,8 @@ static void usage(FILE *f)
 	      "Make TUN/TAP devices that a user or group can attach without capabilities.\n"
 	      "\n"
 	      "Commands:\n", f);
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->summary);
 	fputs("  help     show the help of a command\n"
 	      "\n"
 	      "'tunown COMMAND --help' or 'tunown help COMMAND' shows a command's options.\n"
@@ -64,6 +45,9 @@ int main(int argc, char **argv)
 {
 	int r;
 
+	/* First of all, even for --help: refuse to be a privilege helper, keep what the command needs. */
+	if ((r = privs_init(argc > 1 && command_find(argv[1]) ? argv[1] : NULL, argc - 1, argv + 1)))
+		return r;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -83,7 +67,5 @@ int main(int argc, char **argv)
 		errorf(NULL, "unknown command '%s' (see 'tunown --help')", argv[1]);
 		return EXIT_USAGE;
 	}
-	if ((r = privs_init(c->name, argc - 1, argv + 1)))
-		return r;
 	return c->fn(argc - 1, argv + 1);
 }
