@@ -437,12 +437,35 @@ fail:
 	return NULL;
 }
 
+/*
+ * libnl-route-3 takes a peer for IPv4 only (rtnl_addr_set_peer refuses other
+ * families), so a point-to-point IPv6 address is built here: IFA_LOCAL is
+ * ours, IFA_ADDRESS the peer, as the kernel reads them.
+ */
+static struct nl_msg *addr6_peer_msg(int type, int flags, int ifindex, const struct ipaddr *a)
+{
+	struct ifaddrmsg ifa = { .ifa_family = AF_INET6, .ifa_prefixlen = a->prefixlen, .ifa_index = (unsigned)ifindex };
+	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
+
+	if (!msg || nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(msg, IFA_LOCAL, 16, a->addr) < 0 || nla_put(msg, IFA_ADDRESS, 16, a->peer) < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static int addr_request(struct rt *nl, int ifindex, const struct ipaddr *a, bool add)
 {
-	struct rtnl_addr *ra = build_addr(ifindex, a);
 	struct nl_msg *msg = NULL;
 	int r;
 
+	if (a->family == AF_INET6 && a->has_peer) {
+		msg = add ? addr6_peer_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, a)
+			  : addr6_peer_msg(RTM_DELADDR, 0, ifindex, a);
+		return msg ? request(nl, msg) : -ENOMEM;
+	}
+	struct rtnl_addr *ra = build_addr(ifindex, a);
 	if (!ra)
 		return -ENOMEM;
 	r = add ? rtnl_addr_build_add_request(ra, NLM_F_CREATE | NLM_F_EXCL, &msg)
