@@ -133,3 +133,46 @@ deps:
 
 clean:
 	rm -rf build
+
+# Where install puts things. The completion and unit directories come from
+# pkg-config where the shells and systemd ship one, else the usual paths;
+# each can be overridden (make install BASHCOMPDIR=...).
+pkgvar = $(shell $(PKG_CONFIG) --variable=$(1) $(2) 2>/dev/null)
+DOCDIR      ?= $(PREFIX)/share/doc/tunown
+BASHCOMPDIR ?= $(or $(call pkgvar,completionsdir,bash-completion),$(PREFIX)/share/bash-completion/completions)
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(or $(call pkgvar,completionsdir,fish),$(PREFIX)/share/fish/vendor_completions.d)
+SYSTEMDUNITDIR ?= $(or $(call pkgvar,systemdsystemunitdir,systemd),$(PREFIX)/lib/systemd/system)
+UNIT        := $(wildcard contrib/systemd/tunown.service)
+EXAMPLE     := $(wildcard contrib/tunown.conf.example)
+
+# $(call install_file,SOURCE,DIRECTORY,MODE[,NAME]): one file, as NAME.
+define install_file
+	@$(if $(Q),echo "  INSTALL $(DESTDIR)$(2)/$(or $(4),$(notdir $(1)))")
+	$(Q)install -d -m 755 "$(DESTDIR)$(2)"
+	$(Q)install -m $(3) "$(1)" "$(DESTDIR)$(2)/$(or $(4),$(notdir $(1)))"
+
+endef
+
+# What install puts in place; uninstall removes exactly these.
+INSTALLED = $(BINDIR)/tunown $(MANDIR)/man8/tunown.8 $(MANDIR)/man5/tunown.conf.5 \
+	$(BASHCOMPDIR)/tunown $(ZSHCOMPDIR)/_tunown $(FISHCOMPDIR)/tunown.fish \
+	$(if $(UNIT),$(SYSTEMDUNITDIR)/tunown.service) \
+	$(if $(EXAMPLE),$(DOCDIR)/tunown.conf.example)
+
+# bash-completion loads a completion by the command's name: tunown.bash
+# is installed as "tunown".
+install: $(BUILD)/tunown
+	$(call install_file,$(BUILD)/tunown,$(BINDIR),755)
+	$(call install_file,man/tunown.8,$(MANDIR)/man8,644)
+	$(call install_file,man/tunown.conf.5,$(MANDIR)/man5,644)
+	$(call install_file,completions/tunown.bash,$(BASHCOMPDIR),644,tunown)
+	$(call install_file,completions/_tunown,$(ZSHCOMPDIR),644)
+	$(call install_file,completions/tunown.fish,$(FISHCOMPDIR),644)
+	$(if $(UNIT),$(call install_file,$(UNIT),$(SYSTEMDUNITDIR),644))
+	$(if $(EXAMPLE),$(call install_file,$(EXAMPLE),$(DOCDIR),644))
+
+uninstall:
+	@$(if $(Q),for f in $(INSTALLED); do echo "  RM      $(DESTDIR)$$f"; done)
+	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	$(Q)rmdir "$(DESTDIR)$(DOCDIR)" 2>/dev/null || true
