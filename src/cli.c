@@ -14,12 +14,31 @@
 #include "commands.h"
 #include "tunown.h"
 
+/* Control characters in a message (a name holding a newline or an escape
+ * sequence) are shown escaped: one line, and nothing that drives the terminal. */
+static void put_escaped(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", stderr);
+		else if (*p == '\t')
+			fputs("\\t", stderr);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+}
+
 static void vsay(const char *verb, const char *fmt, va_list ap, const char *tail)
 {
+	char text[1024];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
 	fputs("tunown: ", stderr);
 	if (verb)
 		fprintf(stderr, "%s: ", verb);
-	vfprintf(stderr, fmt, ap);
+	put_escaped(text);
 	if (tail)
 		fputs(tail, stderr);
 	fputc('\n', stderr);

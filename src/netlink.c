@@ -242,6 +242,10 @@ static int parse_link(struct nl_msg *msg, struct link *l)
 				nla_strlcpy(l->kind, li[IFLA_INFO_KIND], sizeof(l->kind));
 			if (!strcmp(l->kind, "tun") && li[IFLA_INFO_DATA])
 				parse_tun(l, li[IFLA_INFO_DATA]);
+			/* The kernel counts queues of multi-queue devices only; a
+			 * single-queue one has its carrier on exactly while attached. */
+			if (l->is_tun && !l->multi_queue)
+				l->queues = l->carrier;
 		}
 	}
 	return 0;
