@@ -24,7 +24,7 @@ lint() {
 
 # The page as a reader sees it.
 render() {
-	mandoc -Tascii "$1" | col -b
+	mandoc -Tascii "$1" | sed 's/.\x08//g'
 }
 
 # The long options `tunown CMD --help` prints (`tunown --help` without CMD).
