@@ -77,8 +77,20 @@ $(BUILD)/tests/%: tests/helpers/%.c | $(BUILD)/tests
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/bench/%: tests/bench/%.c | $(BUILD)/bench
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/bench:
 	$(Q)mkdir -p $@
+
+# make bench [BENCH_N="100 1000"] [BENCH_R=3]: as root, tunown against ip and
+# against the floor (tests/bench/floor.c) in throwaway namespaces; prints a
+# table of times, ratios and peak RSS. Not part of check: no timed assertions.
+BENCH_N     ?= 100 1000 4000
+bench: $(BUILD)/tunown $(BUILD)/bench/floor $(BUILD)/bench/measure
+	TUNOWN=$(abspath $(BUILD)/tunown) BENCH_BIN=$(abspath $(BUILD)/bench) BENCH_N="$(BENCH_N)" \
+	  tests/bench/run
 
 # The whole suite through prove: unit tests (cmocka, TAP), command-line tests,
 # and integration tests in throwaway namespaces (skipped without root).
