@@ -166,6 +166,16 @@ define install_file
 
 endef
 
+# The unit runs the tunown that install put in BINDIR.
+define install_unit
+	@$(if $(Q),echo "  INSTALL $(DESTDIR)$(SYSTEMDUNITDIR)/tunown.service")
+	$(Q)install -d -m 755 "$(DESTDIR)$(SYSTEMDUNITDIR)"
+	$(Q)sed 's%^\(Exec[A-Za-z]*=[-@:+!]*\)[^ ]*/tunown\( \|$$\)%\1$(BINDIR)/tunown\2%' \
+	  $(UNIT) >"$(DESTDIR)$(SYSTEMDUNITDIR)/tunown.service"
+	$(Q)chmod 644 "$(DESTDIR)$(SYSTEMDUNITDIR)/tunown.service"
+
+endef
+
 # What install puts in place; uninstall removes exactly these.
 INSTALLED = $(BINDIR)/tunown $(MANDIR)/man8/tunown.8 $(MANDIR)/man5/tunown.conf.5 \
 	$(BASHCOMPDIR)/tunown $(ZSHCOMPDIR)/_tunown $(FISHCOMPDIR)/tunown.fish \
@@ -181,7 +191,7 @@ install: $(BUILD)/tunown
 	$(call install_file,completions/tunown.bash,$(BASHCOMPDIR),644,tunown)
 	$(call install_file,completions/_tunown,$(ZSHCOMPDIR),644)
 	$(call install_file,completions/tunown.fish,$(FISHCOMPDIR),644)
-	$(if $(UNIT),$(call install_file,$(UNIT),$(SYSTEMDUNITDIR),644))
+	$(if $(UNIT),$(install_unit))
 	$(if $(EXAMPLE),$(call install_file,$(EXAMPLE),$(DOCDIR),644))
 
 uninstall:

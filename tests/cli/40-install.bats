@@ -98,6 +98,23 @@ mk() {
 	assert_output ""
 }
 
+@test "the installed unit runs the tunown of BINDIR" {
+	[ -e "$SRC_ROOT/contrib/systemd/tunown.service" ] || skip "no contrib/systemd/tunown.service yet"
+	local bindir unit execs
+	for bindir in /usr/local/sbin /opt/t/bin; do
+		rm -rf "$DEST"
+		mk install DESTDIR="$DEST" BINDIR="$bindir" SYSTEMDUNITDIR=/units
+		unit=$DEST/units/tunown.service
+		execs=$(grep '^Exec' "$unit")
+		[ -n "$execs" ]
+		run grep -v -E "^Exec[A-Za-z]*=[-@:+!]*$bindir/tunown( |\$)" <<<"$execs"
+		assert_output ""
+		# Nothing else changed.
+		diff <(grep -v '^Exec' "$SRC_ROOT/contrib/systemd/tunown.service") \
+			<(grep -v '^Exec' "$unit")
+	done
+}
+
 @test "the shells find the installed completions by the command's name" {
 	mk install DESTDIR="$DEST" PREFIX=/usr BASHCOMPDIR=/usr/share/bash-completion/completions \
 		FISHCOMPDIR=/usr/share/fish/vendor_completions.d
