@@ -109,6 +109,9 @@ static void release_signals(const sigset_t *old)
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
+/* Below this MTU the kernel turns IPv6 off on a device and refuses its addresses. */
+#define IPV6_MIN_MTU 1280
+
 static int add_addrs(struct rt *rt, const struct devspec *s, int ifindex, const struct addrlist *have,
 		     size_t *added, struct failure *f)
 {
@@ -120,10 +123,12 @@ static int add_addrs(struct rt *rt, const struct devspec *s, int ifindex, const 
 		int r = rt_add_addr(rt, ifindex, &s->addrs[i]);
 		if (r < 0) {
 			const char *kernel = rt_message(rt);
-			return failf(f, EXIT_FAIL, "cannot add address '%s' to '%s': %s%s%s%s",
+			bool small = s->addrs[i].family == AF_INET6 && s->mtu && s->mtu < IPV6_MIN_MTU;
+			return failf(f, EXIT_FAIL, "cannot add address '%s' to '%s': %s%s%s%s%s",
 				     format_ipaddr(&s->addrs[i], buf, sizeof(buf)), s->name,
 				     kernel ? kernel : strerror(-r), kernel ? " (" : "",
-				     kernel ? strerror(-r) : "", kernel ? ")" : "");
+				     kernel ? strerror(-r) : "", kernel ? ")" : "",
+				     small ? " (IPv6 needs an MTU of 1280 or more)" : "");
 		}
 		if (added)
 			(*added)++;
@@ -290,11 +295,46 @@ static int reattach(const struct link *cur, uint32_t uid, uint32_t gid, int vnet
 	return r;
 }
 
+static int push_addr(int ifindex, const struct ipaddr *a, void *data)
+{
+	return addrlist_push(data, a);
+}
+
+/* The addresses the device has now, which an MTU change may have cut short. */
+static int reread_addrs(struct rt *rt, int ifindex, struct addrlist *out)
+{
+	out->n = 0;
+	return rt_addrs(rt, ifindex, push_addr, out);
+}
+
+/*
+ * Puts back the addresses the device had before this run: removes the ones
+ * the spec brought, adds again every one that is gone, whether this run
+ * removed it or the kernel did (an MTU below 1280 drops every IPv6 address).
+ * Best effort: the failure already in hand is what gets reported.
+ */
+static void restore_addrs(struct rt *rt, const struct devspec *s, int ifindex, const struct addrlist *had)
+{
+	struct addrlist now = { 0 };
+
+	if (reread_addrs(rt, ifindex, &now) < 0)
+		goto out;
+	for (size_t i = 0; i < s->naddrs; i++)
+		if (!has_addr(had->v, had->n, &s->addrs[i]) && has_addr(now.v, now.n, &s->addrs[i]))
+			rt_del_addr(rt, ifindex, &s->addrs[i]);
+	for (size_t i = 0; i < had->n; i++)
+		if (!kernel_addr(&had->v[i]) && !has_addr(now.v, now.n, &had->v[i]))
+			rt_add_addr(rt, ifindex, &had->v[i]);
+out:
+	addrlist_free(&now);
+}
+
 static int change(struct rt *rt, const struct devspec *s, const struct link *cur, const struct addrlist *have,
 		  const struct converge_opts *o, const struct plan *p, struct failure *f)
 {
 	struct linkchange c = { .up = -1 }, undo = { .up = -1 };
-	size_t added = 0, removed = 0;
+	struct addrlist now = { 0 };
+	const struct addrlist *at = have;   /* the addresses as they are at each step */
 	int r = 0;
 
 	if (p->mtu) {
@@ -314,9 +354,18 @@ static int change(struct rt *rt, const struct devspec *s, const struct link *cur
 			return -1;
 		}
 	}
+	/* The kernel drops every IPv6 address of a device whose MTU goes below 1280. */
+	if (p->mtu) {
+		r = reread_addrs(rt, cur->ifindex, &now);
+		if (r < 0) {
+			step_failed(f, rt, r, "cannot read the addresses of", s->name);
+			goto undo;
+		}
+		at = &now;
+	}
 	if (o->exact_addrs && p->del) {
-		for (size_t i = 0; i < have->n; i++) {
-			const struct ipaddr *a = &have->v[i];
+		for (size_t i = 0; i < at->n; i++) {
+			const struct ipaddr *a = &at->v[i];
 			if (kernel_addr(a) || has_addr(s->addrs, s->naddrs, a))
 				continue;
 			r = rt_del_addr(rt, cur->ifindex, a);
@@ -324,10 +373,9 @@ static int change(struct rt *rt, const struct devspec *s, const struct link *cur
 				step_failed(f, rt, r, "cannot remove an address from", s->name);
 				goto undo;
 			}
-			removed++;
 		}
 	}
-	if (add_addrs(rt, s, cur->ifindex, have, &added, f) < 0) {
+	if (add_addrs(rt, s, cur->ifindex, at, NULL, f) < 0) {
 		r = -1;
 		goto undo;
 	}
@@ -350,24 +398,15 @@ static int change(struct rt *rt, const struct devspec *s, const struct link *cur
 			goto undo;
 		}
 	}
+	addrlist_free(&now);
 	return 0;
 undo:
-	/* Put back what this call changed, newest first; the original failure is what we report. */
-	for (size_t i = 0, n = 0; i < s->naddrs && n < added; i++) {
-		if (has_addr(have->v, have->n, &s->addrs[i]))
-			continue;
-		rt_del_addr(rt, cur->ifindex, &s->addrs[i]);
-		n++;
-	}
-	for (size_t i = 0, n = 0; i < have->n && n < removed; i++) {
-		const struct ipaddr *a = &have->v[i];
-		if (kernel_addr(a) || has_addr(s->addrs, s->naddrs, a))
-			continue;
-		rt_add_addr(rt, cur->ifindex, a);
-		n++;
-	}
+	/* Put back what this call changed; the original failure is what we report.
+	 * The MTU first: IPv6 addresses cannot go back on below 1280. */
 	if (undo.mtu || undo.mac)
 		rt_change_link(rt, cur->ifindex, &undo);
+	restore_addrs(rt, s, cur->ifindex, have);
+	addrlist_free(&now);
 	return -1;
 }
 
