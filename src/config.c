@@ -797,6 +797,22 @@ static int result(const struct config_errors *errs, size_t errors_before, int no
 	return errs->n + errs->dropped > errors_before ? -EINVAL : 0;
 }
 
+/*
+ * A section's own checks run at its end, after the errors of its later
+ * lines: put the file's errors back in line order (stable, at most
+ * CONFIG_MAX_ERRORS of them).
+ */
+static void sort_errors(struct config_errors *e, size_t from)
+{
+	for (size_t i = from + 1; i < e->n; i++) {
+		struct config_error x = e->v[i];
+		size_t j = i;
+		for (; j > from && e->v[j - 1].line > x.line; j--)
+			e->v[j] = e->v[j - 1];
+		e->v[j] = x;
+	}
+}
+
 int config_load_stream(struct config *c, FILE *f, const char *name, struct config_errors *errs)
 {
 	size_t before = errs->n + errs->dropped;
@@ -806,9 +822,11 @@ int config_load_stream(struct config *c, FILE *f, const char *name, struct confi
 	p.file = keep_name(c, name);
 	if (!p.file)
 		return -ENOMEM;
+	size_t first = errs->n;
 	parse_stream(&p, f);
 	if (ferror(f))
 		perr(&p, 0, "read error: %s", strerror(errno));
+	sort_errors(errs, first);
 	devspec_free(&p.cur);
 	return result(errs, before, p.nomem);
 }

@@ -366,16 +366,19 @@ static void test_all_errors_collected(void **state)
 		"[tap0]\n"
 		"group = root\n"
 		"[tun0]\n"
-		"mac = 02:00:00:00:00:01\n"), -EINVAL);
+		"mac = 02:00:00:00:00:01\n"
+		"mtu = 0\n"), -EINVAL);
 	assert_error(f, "t.conf:1: 'mtu' before any section: start a device with '[NAME]'");
 	assert_error(f, "t.conf:4: mtu '1': outside 68..65535");
 	assert_error(f, "t.conf:5: 'bogus': expected 'key = value', '[NAME]' or a comment");
 	assert_error(f, "t.conf:6: device 'tap0' already defined at t.conf:2");
 	assert_error(f, "t.conf:9: mac: a tun device has no MAC address (only tap devices do)");
 	assert_error(f, "t.conf:8: device 'tun0' has no owner: set 'user', 'group' or 'any-user = yes'");
-	assert_int_equal(f->e.n, 6);
-	for (size_t i = 0; i < f->e.n; i++)
-		assert_int_not_equal(f->e.v[i].line, 0);
+	assert_error(f, "t.conf:10: mtu '0': outside 68..65535");
+	assert_int_equal(f->e.n, 7);
+	/* In line order, though a section's own checks run at its end. */
+	for (size_t i = 1; i < f->e.n; i++)
+		assert_true(f->e.v[i - 1].line < f->e.v[i].line);
 }
 
 static void test_error_cap(void **state)
