@@ -259,10 +259,12 @@ static int probe_child(const struct opts *o, const struct creds *c, const struct
 		int nkeep = 0;
 		cap_t caps;
 
-		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
-		    setgroups(c->ngroups, (const gid_t *)c->groups) < 0 ||
-		    setresgid(c->gid, c->gid, c->gid) < 0 ||
-		    setresuid(c->uid, c->uid, c->uid) < 0)
+		/* For this process itself only the capabilities change. */
+		if ((o->as_set || o->pid) &&
+		    (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
+		     setgroups(c->ngroups, (const gid_t *)c->groups) < 0 ||
+		     setresgid(c->gid, c->gid, c->gid) < 0 ||
+		     setresuid(c->uid, c->uid, c->uid) < 0))
 			return -errno;
 		if (v->probe_cap)
 			keep[nkeep++] = CAP_NET_ADMIN;
@@ -318,10 +320,12 @@ static bool probe_possible(const struct opts *o, const struct creds *c, const st
 	else if (o->pid && c->userns != USERNS_SAME)
 		snprintf(p->skipped, sizeof(p->skipped),
 			 "the process lives in another user namespace");
-	else if (*become && !(has_cap(CAP_SETUID) && has_cap(CAP_SETGID)))
+	else if ((o->as_set || o->pid) && !(has_cap(CAP_SETUID) && has_cap(CAP_SETGID)))
+		snprintf(p->skipped, sizeof(p->skipped), "taking on %s needs root",
+			 o->as_set ? "another user's credentials" : "the process's credentials");
+	else if (v->probe_cap && !has_cap(CAP_NET_ADMIN))
 		snprintf(p->skipped, sizeof(p->skipped),
-			 "taking on %s needs root", o->as_set ? "another user's credentials" :
-			 o->pid ? "the process's credentials" : "the program's capability");
+			 "the program would hold CAP_NET_ADMIN, which this session lacks");
 	else if (o->pid && c->other_netns && !has_cap(CAP_SYS_ADMIN))
 		snprintf(p->skipped, sizeof(p->skipped),
 			 "entering the process's network namespace needs root");
@@ -457,7 +461,7 @@ static void print_json(const struct check_input *in, const char *user, const str
 /* ---- the command ----------------------------------------------------------------- */
 
 struct labels {
-	char user[128], owner[128], group[128], subject[160], short_user[64];
+	char user[128], owner[128], group[128], subject[160], short_user[64], group_arg[64];
 	char exe[4096], mnt[4096];
 };
 
@@ -473,14 +477,20 @@ static void make_labels(const struct opts *o, const struct creds_buf *b, const s
 	label_user(b->c.uid, t->user, sizeof(t->user));
 	if (l && l->is_tun && l->owner != ID_NONE)
 		label_user(l->owner, t->owner, sizeof(t->owner));
-	if (l && l->is_tun && l->group != ID_NONE)
+	if (l && l->is_tun && l->group != ID_NONE) {
 		label_group(l->group, t->group, sizeof(t->group));
+		n = group_name(l->group);
+		if (n)
+			snprintf(t->group_arg, sizeof(t->group_arg), "%s", n);
+		else
+			snprintf(t->group_arg, sizeof(t->group_arg), "%u", l->group);
+	}
 	if (o->pid)
 		snprintf(t->subject, sizeof(t->subject), "process %d (%s)", (int)o->pid, b->comm);
 	else if (o->as_set)
 		snprintf(t->subject, sizeof(t->subject), "the login of %s", t->user);
 	else
-		snprintf(t->subject, sizeof(t->subject), "this session (%s)", t->user);
+		snprintf(t->subject, sizeof(t->subject), "this session");
 }
 
 static int find_device(const struct opts *o, struct link *link, bool *found, struct similar *sim)
@@ -564,6 +574,7 @@ int check_main(int argc, char **argv)
 	in.login = t.short_user;
 	in.owner = *t.owner ? t.owner : NULL;
 	in.group = *t.group ? t.group : NULL;
+	in.group_arg = t.group_arg;
 	in.subject = t.subject;
 
 	diagnose(&in, &v);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "creds.h"
+#include "privs.h"
 #include "tun.h"
 
 #define BIT(cap) (1ULL << (cap))
@@ -95,19 +96,33 @@ int creds_self(struct creds_buf *b)
 		return -errno;
 	b->c.groups = b->groups;
 	b->c.ngroups = (size_t)n;
-	caps = cap_get_proc();
-	if (caps) {
-		cap_flag_value_t v = CAP_CLEAR;
+	/* privs_init gave capabilities up before the command ran: describe the
+	 * process as it was started, which is what the caller asks about. */
+	const struct privs_start *st = privs_at_start();
+	if (st->known) {
+		b->c.cap_net_admin = st->eff & BIT(CAP_NET_ADMIN);
+		b->c.prm_net_admin = st->prm & BIT(CAP_NET_ADMIN);
+		b->c.cap_dac_override = st->eff & BIT(CAP_DAC_OVERRIDE);
+		b->c.bset_net_admin = st->bnd & BIT(CAP_NET_ADMIN);
+		b->c.no_new_privs = st->no_new_privs;
+	} else {
+		caps = cap_get_proc();
+		if (caps) {
+			cap_flag_value_t v = CAP_CLEAR;
 
-		cap_get_flag(caps, CAP_NET_ADMIN, CAP_EFFECTIVE, &v);
-		b->c.cap_net_admin = v == CAP_SET;
-		v = CAP_CLEAR;
-		cap_get_flag(caps, CAP_DAC_OVERRIDE, CAP_EFFECTIVE, &v);
-		b->c.cap_dac_override = v == CAP_SET;
-		cap_free(caps);
+			cap_get_flag(caps, CAP_NET_ADMIN, CAP_EFFECTIVE, &v);
+			b->c.cap_net_admin = v == CAP_SET;
+			v = CAP_CLEAR;
+			cap_get_flag(caps, CAP_NET_ADMIN, CAP_PERMITTED, &v);
+			b->c.prm_net_admin = v == CAP_SET;
+			v = CAP_CLEAR;
+			cap_get_flag(caps, CAP_DAC_OVERRIDE, CAP_EFFECTIVE, &v);
+			b->c.cap_dac_override = v == CAP_SET;
+			cap_free(caps);
+		}
+		b->c.bset_net_admin = cap_get_bound(CAP_NET_ADMIN) == 1;
+		b->c.no_new_privs = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
 	}
-	b->c.bset_net_admin = cap_get_bound(CAP_NET_ADMIN) == 1;
-	b->c.no_new_privs = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
 	db_groups(b, b->c.uid, NULL);
 	/* TracerPid and the tracer's capabilities come from /proc like a --pid. */
 	struct creds_buf p;
@@ -135,7 +150,7 @@ int creds_login(struct creds_buf *b, uint32_t uid)
 		if (b->db_groups[i] != b->c.gid)
 			b->groups[b->c.ngroups++] = b->db_groups[i];
 	b->c.groups = b->groups;
-	b->c.cap_net_admin = b->c.cap_dac_override = uid == 0;
+	b->c.cap_net_admin = b->c.cap_dac_override = b->c.prm_net_admin = uid == 0;
 	return 0;
 }
 
@@ -247,6 +262,7 @@ int creds_pid(struct creds_buf *b, pid_t pid)
 	uint64_t eff = status_caps(st, "CapEff");
 	b->c.cap_net_admin = eff & BIT(CAP_NET_ADMIN);
 	b->c.cap_dac_override = eff & BIT(CAP_DAC_OVERRIDE);
+	b->c.prm_net_admin = status_caps(st, "CapPrm") & BIT(CAP_NET_ADMIN);
 	b->c.bset_net_admin = status_caps(st, "CapBnd") & BIT(CAP_NET_ADMIN);
 	v = status_field(st, "NoNewPrivs");
 	b->c.no_new_privs = v && strtoul(v, NULL, 10) == 1;

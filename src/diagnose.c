@@ -122,9 +122,10 @@ static bool tracer_blocks(const struct creds *c)
 
 bool filecaps_grant(const struct creds *c, const struct filecaps *b)
 {
+	bool limited = !c->prm_net_admin && (c->no_new_privs || tracer_blocks(c));
+
 	return b && !b->err && !b->script && b->present && b->net_admin &&
-	       b->effective && !b->nosuid && !c->no_new_privs && !tracer_blocks(c) &&
-	       c->bset_net_admin;
+	       b->effective && !b->nosuid && !limited && c->bset_net_admin;
 }
 
 /* Whether the program that attaches holds CAP_NET_ADMIN, wherever it counts. */
@@ -223,7 +224,7 @@ static void explain_filecaps(struct ctx *x, enum level level)
 		say(f->fix, "install the program on a mount without nosuid "
 		    "(e.g. /usr/local/bin), or %s", other);
 	}
-	if (tracer_blocks(c)) {
+	if (tracer_blocks(c) && !c->prm_net_admin) {
 		f = add(x, "ptraced", level, -EPERM);
 		say(f->message, "%s is traced by process %d, which lacks CAP_SYS_PTRACE: "
 		    "at execve the kernel withholds file capabilities from a traced "
@@ -232,7 +233,7 @@ static void explain_filecaps(struct ctx *x, enum level level)
 		say(f->fix, "run it untraced, or trace it with CAP_SYS_PTRACE "
 		    "(as root: strace -u USER PROGRAM)");
 	}
-	if (c->no_new_privs) {
+	if (c->no_new_privs && !c->prm_net_admin) {
 		f = add(x, "no-new-privs", level, -EPERM);
 		say(f->message, "%s has no_new_privs set: execve grants no file "
 		    "capabilities to what it starts", in->subject);
@@ -381,9 +382,9 @@ static void check_type(struct ctx *x, enum tun_mode mode, bool mq)
 		say(f->message, "'%s' is a %s device and the program asks for %s "
 		    "(IFF_%s): EINVAL", in->name, mode_name(l->mode), mode_name(mode),
 		    mode == MODE_TUN ? "TUN" : "TAP");
-		say(f->fix, "pass IFF_%s (--%s), or recreate the device: tunown del %s; "
-		    "tunown add %s --mode %s", l->mode == MODE_TUN ? "TUN" : "TAP",
-		    mode_name(l->mode), in->name, in->name, mode_name(mode));
+		say(f->fix, "pass IFF_%s, or recreate the device: tunown del %s; "
+		    "tunown add %s --%s", l->mode == MODE_TUN ? "TUN" : "TAP",
+		    in->name, in->name, mode_name(mode));
 	}
 	if (mq != l->multi_queue) {
 		f = add(x, "multi-queue-mismatch", LEVEL_FAIL, -EINVAL);
@@ -438,20 +439,20 @@ static bool check_ids(struct ctx *x, enum level level)
 		    "not carry that group (added after logging in): EPERM%s", in->user,
 		    in->group, in->subject, both);
 		say(f->fix, "log in again, or start the program under the group: "
-		    "newgrp %s, or sg %s -c PROGRAM", in->group, in->group);
+		    "newgrp %s, or sg %s -c PROGRAM", in->group_arg, in->group_arg);
 	} else if (has_group(c->db_groups, c->n_db_groups, l->group)) {
 		f = add(x, "groups-stale", level, -EPERM);
 		say(f->message, "%s is a member of %s in the group database, but %s was "
 		    "started without it (added to the group after it logged in): EPERM%s",
 		    in->user, in->group, in->subject, both);
 		say(f->fix, "restart the program from a new login, or under sg %s",
-		    in->group);
+		    in->group_arg);
 	} else {
 		f = add(x, "group-mismatch", level, -EPERM);
 		say(f->message, "'%s' has the group %s and %s is not in it: EPERM%s",
 		    in->name, in->group, in->user, both);
 		say(f->fix, "add %s to the group (usermod -aG %s USER, then log in "
-		    "again), or %s", in->user, in->group, fix);
+		    "again), or %s", in->user, in->group_arg, fix);
 	}
 	return false;
 }

@@ -29,6 +29,8 @@ struct creds {
 	bool cap_net_admin;         /* CAP_NET_ADMIN in the effective set */
 	bool cap_dac_override;      /* for opening the tun node against its mode */
 	bool bset_net_admin;        /* CAP_NET_ADMIN in the bounding set */
+	bool prm_net_admin;         /* in the permitted set: no_new_privs and a tracer
+				     * cannot take away what the starter already has */
 	bool no_new_privs;
 	pid_t tracer;               /* TracerPid, 0: not traced */
 	bool tracer_can_ptrace;     /* the tracer has CAP_SYS_PTRACE */
@@ -80,6 +82,7 @@ struct check_input {
 	const char *login;          /* "alice", or the uid: for commands in fixes */
 	const char *owner;          /* "bob (uid 1002)", NULL when unset */
 	const char *group;          /* "kvm (gid 1100)", NULL when unset */
+	const char *group_arg;      /* "kvm", or the gid: for commands in fixes */
 	const char *subject;        /* "alice", "process 1234 (qemu)", "you" */
 	bool pid_mode;              /* checking a running process (--pid) */
 
