@@ -36,7 +36,7 @@ struct grant {
 
 struct policy {
 	const char *verb;
-	struct grant grants[11];    /* ends at when == NULL */
+	struct grant grants[10];    /* ends at when == NULL */
 };
 
 /*
@@ -55,13 +55,14 @@ static const struct policy policies[] = {
 	{ "apply", { { "", CAP_NET_ADMIN }, { "", CAP_SYS_ADMIN } } },
 	{ "list", { { "netns", CAP_SYS_ADMIN } } },
 	{ "show", { { "netns", CAP_SYS_ADMIN } } },
-	/* check's probe stands for the checked process: it keeps the caller's own
-	 * CAP_NET_ADMIN/CAP_DAC_OVERRIDE (when it had them), becomes another uid for
-	 * --as, --pid and --binary, and enters a --pid's network namespace. */
-	{ "check", { { "", CAP_NET_ADMIN }, { "", CAP_DAC_OVERRIDE },
+	/* check describes the caller as it was started and its probe stands for
+	 * it: the caller's own CAP_NET_ADMIN/CAP_DAC_OVERRIDE (when it had them)
+	 * are kept, CAP_SYS_PTRACE reads other users' /proc/PID (ns, exe,
+	 * fdinfo of holders); --as and --pid become another uid, --pid enters
+	 * the process's network namespace. */
+	{ "check", { { "", CAP_NET_ADMIN }, { "", CAP_DAC_OVERRIDE }, { "", CAP_SYS_PTRACE },
 		     { "as", CAP_SETUID }, { "as", CAP_SETGID },
 		     { "pid", CAP_SETUID }, { "pid", CAP_SETGID }, { "pid", CAP_SYS_ADMIN },
-		     { "binary", CAP_SETUID }, { "binary", CAP_SETGID },
 		     { "netns", CAP_SYS_ADMIN } } },
 };
 
