@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "netlink.h"
@@ -321,6 +322,17 @@ int rt_link_by_name(struct rt *nl, const char *name, struct link *out)
 int rt_link_by_index(struct rt *nl, int ifindex, struct link *out)
 {
 	return get_link(nl, NULL, ifindex, out);
+}
+
+int rt_ifindex(struct rt *nl, const char *name)
+{
+	struct ifreq ifr = { 0 };
+
+	/* Interface ioctls work on any socket: the netlink one saves opening another. */
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(nl_socket_get_fd(nl->sk), SIOCGIFINDEX, &ifr) < 0)
+		return -errno;
+	return ifr.ifr_ifindex;
 }
 
 /* Reading addresses. */

@@ -25,6 +25,8 @@ int rt_links(struct rt *nl, link_fn fn, void *data);
 /* -ENODEV when there is no such interface. */
 int rt_link_by_name(struct rt *nl, const char *name, struct link *out);
 int rt_link_by_index(struct rt *nl, int ifindex, struct link *out);
+/* Only the ifindex of a name (one ioctl, no dump): > 0, or -ENODEV. */
+int rt_ifindex(struct rt *nl, const char *name);
 
 /* Every address of one interface (ifindex > 0) or of all (0). */
 typedef int (*addr_fn)(int ifindex, const struct ipaddr *a, void *data);
