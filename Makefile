@@ -40,8 +40,10 @@ LIB_OBJS    := $(filter-out $(BUILD)/obj/tunown.o,$(OBJS))
 
 UNIT_SRCS   := $(wildcard tests/unit/*.c)
 UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_SRCS := $(filter-out tests/helpers/faultshim.c,$(wildcard tests/helpers/*.c))
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/%)
+# LD_PRELOADed by tests/integration/80-faults.bats: fails the Nth tun ioctl or netlink request.
+SHIM        := $(BUILD)/tests/faultshim.so
 # Fuzz harnesses (tests/fuzz/fuzz-NAME.c, corpus in tests/fuzz/corpus/NAME):
 # make check replays each corpus with $(CC); make fuzz runs them under libFuzzer.
 FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
@@ -77,6 +79,11 @@ $(BUILD)/tests/%: tests/helpers/%.c | $(BUILD)/tests
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
+# Plain flags, no sanitizer: a preloaded library must not need their runtime.
+$(SHIM): tests/helpers/faultshim.c | $(BUILD)/tests
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(if $(WERROR),-Werror) -fPIC -shared -o $@ $< -ldl
+
 $(BUILD)/bench/%: tests/bench/%.c | $(BUILD)/bench
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -94,7 +101,7 @@ bench: $(BUILD)/tunown $(BUILD)/bench/floor $(BUILD)/bench/measure
 
 # The whole suite through prove: unit tests (cmocka, TAP), command-line tests,
 # and integration tests in throwaway namespaces (skipped without root).
-check: $(BUILD)/tunown $(UNIT_BINS) $(HELPER_BINS) $(REPLAY_BINS)
+check: $(BUILD)/tunown $(UNIT_BINS) $(HELPER_BINS) $(REPLAY_BINS) $(SHIM)
 	TUNOWN=$(abspath $(BUILD)/tunown) TUNOWN_TESTBIN=$(abspath $(BUILD)/tests) \
 	  prove --exec tests/lib/runtest $(UNIT_BINS) $(REPLAY_BINS) $(sort $(wildcard tests/cli/*.bats)) \
 	  $(sort $(wildcard tests/integration/*.bats))

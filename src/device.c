@@ -299,19 +299,42 @@ static void describe(const struct plan *p, struct outcome *out)
 /* Owner, group, feature flags and persist: attach without IFF_TUN_EXCL, with the flags it should keep. */
 static int reattach(const struct link *cur, uint32_t uid, uint32_t gid, int vnet_hdr, int pi, bool persist)
 {
+	bool set_uid = uid != ID_NONE && uid != cur->owner, uid_done = false;
+	bool set_gid = gid != ID_NONE && gid != cur->group, gid_done = false;
+	/* An id that can be set back goes first; one set where there was none (the
+	 * kernel cannot clear it) goes last. */
+	bool gid_first = cur->owner == ID_NONE && cur->group != ID_NONE;
 	int fd, r;
 
 	r = tun_open(&fd);
 	if (r < 0)
 		return r;
 	r = tun_attach(fd, cur->name, tun_flags(cur->mode, cur->multi_queue, vnet_hdr, pi));
-	if (r == 0 && uid != ID_NONE && uid != cur->owner)
-		r = tun_set_owner(fd, uid);
-	if (r == 0 && gid != ID_NONE && gid != cur->group)
-		r = tun_set_group(fd, gid);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	if (gid_first && set_gid && (r = tun_set_group(fd, gid)) == 0)
+		gid_done = true;
+	if (r == 0 && set_uid && (r = tun_set_owner(fd, uid)) == 0)
+		uid_done = true;
+	if (r == 0 && !gid_first && set_gid && (r = tun_set_group(fd, gid)) == 0)
+		gid_done = true;
 	if (r == 0 && persist)
 		r = tun_set_persist(fd, true);
+	if (r < 0) {
+		/* Put back what this attach changed; the failure in hand is what counts. */
+		if (uid_done && cur->owner != ID_NONE)
+			tun_set_owner(fd, cur->owner);
+		if (gid_done && cur->group != ID_NONE)
+			tun_set_group(fd, cur->group);
+	}
 	close(fd);
+	/* The attach itself set the feature flags: once more with the old ones. */
+	if (r < 0 && (vnet_hdr != cur->vnet_hdr || pi != cur->pi) && tun_open(&fd) == 0) {
+		tun_attach(fd, cur->name, tun_flags_of(cur));
+		close(fd);
+	}
 	return r;
 }
 

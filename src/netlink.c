@@ -45,6 +45,7 @@ struct wait {
 	int (*valid)(struct nl_msg *msg, void *data);
 	void *data;
 	int stop;                   /* a callback's nonzero return */
+	unsigned int seq;           /* the request's sequence number */
 };
 
 int rt_open(struct rt **out)
@@ -151,6 +152,19 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/*
+ * Only the answers to the request in hand count. libnl's own check expects
+ * one answer per number it handed out, so a request whose sending failed
+ * would make every later answer a mismatch, and the rollback after that
+ * failure would fail too.
+ */
+static int on_seq(struct nl_msg *msg, void *arg)
+{
+	struct wait *w = arg;
+
+	return nlmsg_hdr(msg)->nlmsg_seq == w->seq ? NL_OK : NL_SKIP;
+}
+
 /* Sends msg (consumed) and reads until the kernel's ACK, error or end of dump. */
 static int transact(struct rt *nl, struct nl_msg *msg, int (*valid)(struct nl_msg *, void *), void *data)
 {
@@ -162,6 +176,9 @@ static int transact(struct rt *nl, struct nl_msg *msg, int (*valid)(struct nl_ms
 	nl_cb_set(nl->cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &w);
 	nl_cb_set(nl->cb, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, &w);
 	nl_cb_set(nl->cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &w);
+	nl_cb_set(nl->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq, &w);
+	nl_complete_msg(nl->sk, msg);
+	w.seq = nlmsg_hdr(msg)->nlmsg_seq;
 	r = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
 	if (r < 0)
