@@ -9,6 +9,9 @@
  *   TUNOWN_FAULT_ERRNO=EIO   the errno it fails with, a name or a number (default EIO)
  *   TUNOWN_FAULT_LOG=FILE    append one line per request: "N ioctl TUNSETOWNER",
  *                            "N netlink RTM_NEWADDR", with " FAULT" on the failed one
+ *   TUNOWN_FAULT_SIGNAL=TERM instead of failing the Nth request, raise SIGTERM
+ *                            (or INT, HUP) just before it and then make it: an
+ *                            interrupt that lands exactly there
  *
  * Requests are counted across the whole process, so a test runs a command
  * once to count and then once per N.
@@ -20,6 +23,7 @@
 #include <linux/if_tun.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,6 +38,7 @@
 static long fault_at;
 static int fault_errno = EIO;
 static long seen;
+static int fault_signal;
 
 static int parse_errno(const char *s)
 {
@@ -59,6 +64,9 @@ __attribute__((constructor)) static void faultshim_init(void)
 		fault_at = strtol(at, NULL, 10);
 	if (e && *e)
 		fault_errno = parse_errno(e);
+	e = getenv("TUNOWN_FAULT_SIGNAL");
+	if (e && *e)
+		fault_signal = !strcmp(e, "INT") ? SIGINT : !strcmp(e, "HUP") ? SIGHUP : SIGTERM;
 }
 
 static void note(const char *kind, const char *what, bool fault)
@@ -84,6 +92,10 @@ static bool hit(const char *kind, const char *what)
 	bool fault = ++seen == fault_at;
 
 	note(kind, what, fault);
+	if (fault && fault_signal) {
+		raise(fault_signal);    /* delivered now, or when tunown unblocks it */
+		return false;
+	}
 	return fault;
 }
 

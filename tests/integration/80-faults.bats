@@ -8,8 +8,8 @@
 # converges to the intended state.
 
 load ../lib/common
+load ../lib/faults
 
-SHIM=$TESTBIN/faultshim.so
 
 setup() {
 	[ -f "$SHIM" ] || skip "$SHIM is not built (make check builds it)"
@@ -26,38 +26,6 @@ teardown() {
 renew_ns() {
 	teardown_ns
 	setup_ns
-}
-
-# faulted N ARGS...: `run` tunown ARGS with its Nth request failing with EIO
-# (0: none fails); every request is logged to $FLOG.
-faulted() {
-	local n=$1
-	shift
-	rm -f "$FLOG"
-	run in_ns env LD_PRELOAD="$SHIM" TUNOWN_FAULT_AT="$n" TUNOWN_FAULT_ERRNO=EIO \
-		TUNOWN_FAULT_LOG="$FLOG" \
-		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-		"$TUNOWN" "$@"
-}
-
-# The interfaces whose state in AFTER is neither the one in BEFORE nor the
-# one in INTENDED (ns_state snapshots), one name a line.
-mixed_devices() {
-	jq -n -r --argjson b "$1" --argjson i "$2" --argjson a "$3" '
-		def byname: map({key: .ifname, value: .}) | from_entries;
-		($b | byname) as $B | ($i | byname) as $I | ($a | byname) as $A |
-		($B + $I + $A) | keys[] | select($A[.] != $B[.] and $A[.] != $I[.])'
-}
-
-show_state() {
-	echo "# $1:"
-	jq . <<<"$2" | sed 's/^/#   /'
-}
-
-# What differs between two snapshots, as a diff of their pretty forms.
-show_diff() {
-	echo "# $1 -> $2:"
-	diff <(jq . <<<"$3") <(jq . <<<"$4") | sed 's/^/#   /'
 }
 
 # fault_every STRICT PREPARE ARGS...: runs PREPARE then tunown ARGS once to
@@ -125,11 +93,6 @@ fault_every() {
 		}
 	done
 	echo "# $POINTS fault points, every one rolled back or completed" >&3
-}
-
-# ns_state in name order: a device made again after a failure gets a new ifindex.
-state() {
-	ns_state | jq -c 'sort_by(.ifname)'
 }
 
 nothing() {

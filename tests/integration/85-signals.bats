@@ -1,0 +1,179 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# SIGTERM, SIGINT and SIGHUP wait while tunown has a device in hand: an
+# interrupted add leaves the whole device or none of it, an interrupted apply
+# leaves every device as it was or as its section says, and the next apply
+# converges. The signal lands exactly before each request in turn
+# (faultshim.so with TUNOWN_FAULT_SIGNAL), or, for a large apply, from
+# outside once part of the devices exist.
+
+load ../lib/common
+load ../lib/faults
+
+setup() {
+	[ -f "$SHIM" ] || skip "$SHIM is not built (make check builds it)"
+	FLOG=$BATS_TEST_TMPDIR/fault.log
+	CONF=$BATS_TEST_TMPDIR
+	setup_ns
+}
+
+teardown() {
+	[ -z "${BG_PID:-}" ] || { kill "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null; } || true
+	BG_PID=
+	teardown_ns
+}
+
+renew_ns() {
+	teardown_ns
+	setup_ns
+}
+
+nothing() {
+	:
+}
+
+# signal_every SIG STRICT PREPARE ARGS...: counts the requests of tunown ARGS
+# after PREPARE, then for every N raises SIG just before request N in a fresh
+# namespace. tunown must die of SIG (143/130/129), every interface must be as
+# before or as intended (STRICT=1: the namespace as a whole), and a plain run
+# must converge. Sets DONE and NONE: how many runs finished the device in
+# hand, and how many left the namespace as it was.
+signal_every() {
+	local sig=$1 strict=$2 prepare=$3
+	shift 3
+	local n total before intended after mixed want
+	case $sig in
+	TERM) want=143 ;;
+	INT) want=130 ;;
+	HUP) want=129 ;;
+	esac
+
+	renew_ns
+	$prepare
+	FAULT_SIGNAL= faulted 0 "$@"
+	assert_success
+	intended=$(state)
+	total=$(wc -l <"$FLOG")
+	[ "$total" -gt 0 ]
+	DONE=0 NONE=0
+	for ((n = 1; n <= total; n++)); do
+		renew_ns
+		$prepare
+		before=$(state)
+		FAULT_SIGNAL=$sig faulted "$n" "$@"
+		[ "$status" -eq "$want" ] || {
+			echo "# $output"
+			fail "SIG$sig before request $(sed -n "${n}p" "$FLOG"): exit status $status, not $want"
+		}
+		after=$(state)
+		if [ "$strict" = 1 ]; then
+			if [ "$after" = "$intended" ]; then
+				DONE=$((DONE + 1))
+			elif [ "$after" = "$before" ]; then
+				NONE=$((NONE + 1))
+			else
+				show_diff before after "$before" "$after"
+				fail "SIG$sig before request $(sed -n "${n}p" "$FLOG") left a half-made device"
+			fi
+		else
+			mixed=$(mixed_devices "$before" "$intended" "$after")
+			[ -z "$mixed" ] || {
+				show_diff intended after "$intended" "$after"
+				fail "SIG$sig before request $(sed -n "${n}p" "$FLOG") left $mixed half-done"
+			}
+		fi
+		run in_ns "$TUNOWN" "$@"
+		assert_success
+		[ "$(state)" = "$intended" ] || {
+			show_diff intended "the next run" "$intended" "$(state)"
+			fail "after SIG$sig before request $n, the next run did not converge"
+		}
+	done
+	if [ "$strict" = 1 ]; then
+		echo "# SIG$sig before each of $total requests: $DONE finished the device, $NONE left none" >&3
+	else
+		echo "# SIG$sig before each of $total requests: every device as before or as intended" >&3
+	fi
+}
+
+@test "SIGTERM before each request of an add that creates: the whole device or none" {
+	signal_every TERM 1 nothing add tap0 --user alice --group kvm --address 10.9.0.1/24 \
+		--address fd00:9::1/64 --mtu 1400 --mac 02:00:00:00:00:01
+	# The lookup comes before the device is in hand; from then on it is finished.
+	[ "$NONE" -ge 1 ]
+	[ "$DONE" -ge 1 ]
+}
+
+changed_tap() {
+	in_ns "$TUNOWN" add tap0 --user alice --mac 02:00:00:00:00:02 --address 10.9.0.1/24 >/dev/null
+}
+
+@test "SIGINT before each request of an add that changes: every change or none" {
+	signal_every INT 1 changed_tap add tap0 --user bob --vnet-hdr --mtu 1300 --address 10.9.0.2/24
+	[ "$DONE" -ge 1 ]
+}
+
+@test "SIGHUP before each request of a del: the device is there or gone" {
+	signal_every HUP 1 changed_tap del tap0
+}
+
+# conf_many N FILE: N tap devices for alice, each with a MAC and an address.
+conf_many() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		printf '[tap%d]\nuser = alice\nmac = 02:00:00:00:%02x:%02x\naddress = 10.%d.%d.1/24\n' \
+			"$i" $((i / 256)) $((i % 256)) $((i / 256 + 10)) $((i % 256))
+	done >"$2"
+}
+
+apply_half_there() {
+	conf_many 6 "$CONF/six.conf"
+	# Half of them exist already, owned by bob, with another address.
+	in_ns "$TUNOWN" add tap1 --user bob --mac 02:00:00:00:00:01 --address 10.99.1.1/24 >/dev/null
+	in_ns "$TUNOWN" add tap3 --user bob --mac 02:00:00:00:00:03 --address 10.99.3.1/24 >/dev/null
+	in_ns "$TUNOWN" add tap5 --user bob --mac 02:00:00:00:00:05 >/dev/null
+}
+
+@test "SIGTERM before each request of an apply of six devices: each as before or as its section says" {
+	in_ns "$TUNOWN" apply --help >/dev/null 2>&1 || skip "apply is not built yet"
+	signal_every TERM 0 apply_half_there apply "$CONF/six.conf"
+}
+
+@test "SIGTERM from outside in the middle of an apply of 300 devices: the next apply converges" {
+	in_ns "$TUNOWN" apply --help >/dev/null 2>&1 || skip "apply is not built yet"
+	local i n=0 after
+	conf_many 300 "$CONF/big.conf"
+
+	# What the file means, made in a namespace of its own.
+	run in_ns "$TUNOWN" apply "$CONF/big.conf"
+	assert_success
+	local intended
+	intended=$(state)
+	renew_ns
+
+	# exec, twice over (ip netns exec execs too): the signal goes to tunown itself.
+	(exec ip netns exec "$NS" "$TUNOWN" apply "$CONF/big.conf" >"$CONF/out" 2>"$CONF/err") &
+	BG_PID=$!
+	# Wait for some of the devices to exist, then interrupt.
+	for ((i = 0; i < 2000; i++)); do
+		n=$(in_ns ip -o link show type tun 2>/dev/null | wc -l)
+		[ "$n" -lt 20 ] || break
+		kill -0 "$BG_PID" 2>/dev/null || break
+		sleep 0.01
+	done
+	kill -TERM "$BG_PID" 2>/dev/null || true
+	local st=0
+	wait "$BG_PID" || st=$?
+	BG_PID=
+	echo "# exit status $st after $n devices were seen"
+	[ "$st" -eq 143 ] || [ "$st" -eq 0 ]
+
+	after=$(state)
+	run mixed_devices "[]" "$intended" "$after"
+	assert_output ""
+	echo "# $(jq length <<<"$after") of 301 interfaces made when SIGTERM came" >&3
+
+	run in_ns "$TUNOWN" apply "$CONF/big.conf"
+	assert_success
+	[ "$(state)" = "$intended" ]
+}
