@@ -67,7 +67,7 @@ static const struct policy policies[] = {
 };
 
 #define NPOLICIES (sizeof(policies) / sizeof(policies[0]))
-#define MAX_KEEP 8
+#define MAX_KEEP 16         /* more than any policy grants */
 
 static struct privs_start start;
 
@@ -96,6 +96,14 @@ static bool given(const char *option, int argc, char **argv)
 	return false;
 }
 
+static bool kept(const cap_value_t *keep, size_t n, cap_value_t cap)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keep[i] == cap)
+			return true;
+	return false;
+}
+
 static size_t wanted(const char *verb, int argc, char **argv, cap_value_t *keep)
 {
 	size_t n = 0;
@@ -106,7 +114,7 @@ static size_t wanted(const char *verb, int argc, char **argv, cap_value_t *keep)
 		if (strcmp(policies[i].verb, verb))
 			continue;
 		for (const struct grant *g = policies[i].grants; g->when && n < MAX_KEEP; g++)
-			if (!*g->when || given(g->when, argc, argv))
+			if ((!*g->when || given(g->when, argc, argv)) && !kept(keep, n, g->cap))
 				keep[n++] = g->cap;
 	}
 	return n;
