@@ -82,3 +82,20 @@ teardown() {
 	assert_output --regexp '^1\.\.0 # SKIP .*root'
 	assert_equal "${#lines[@]}" 1
 }
+
+@test "teardown_ns: a process left in the namespace (1/2: leave one)" {
+	in_ns sleep 600 3>&- &
+	echo $! >"$BATS_FILE_TMPDIR/left.pid"
+	for ((i = 0; i < 500; i++)); do
+		[ -n "$(ip netns pids "$NS")" ] && break
+		sleep 0.02
+	done
+	assert [ -n "$(ip netns pids "$NS")" ]
+}
+
+@test "teardown_ns: a process left in the namespace (2/2: it was ended)" {
+	local pid
+	pid=$(cat "$BATS_FILE_TMPDIR/left.pid")
+	wait "$pid" 2>/dev/null || true
+	refute kill -0 "$pid"
+}

@@ -3,7 +3,8 @@
 #   $TUNOWN   the binary under test (env, default build/tunown)
 #   $TESTBIN  test helpers such as attach (env TUNOWN_TESTBIN, default build/tests)
 # Integration helpers (tests/integration, root, inside tests/lib/sandbox):
-#   setup_ns / teardown_ns   a fresh network namespace per test, named in $NS
+#   setup_ns / teardown_ns   a fresh network namespace per test, named in $NS;
+#                            teardown ends the processes left in it
 #   in_ns CMD...             CMD inside $NS (ip netns exec: its own /sys too)
 #   run_tunown [-N|!] [--separate-stderr] ARGS...
 #                            echo the command, then `run [flags] in_ns $TUNOWN ARGS`
@@ -42,9 +43,15 @@ setup_ns() {
 	ip -n "$NS" link set lo up
 }
 
+# Ends whatever the test left running in $NS (by pid: only processes of this
+# test can be in it), so no stray process keeps bats' output pipe open.
 teardown_ns() {
+	local pids
+
 	release_device
 	if [ -n "$NS" ]; then
+		pids=$(ip netns pids "$NS" 2>/dev/null) || true
+		[ -z "$pids" ] || kill $pids 2>/dev/null || true
 		ip netns del "$NS" 2>/dev/null || true
 		NS=
 	fi
