@@ -49,7 +49,7 @@ int linkset_load(struct rt *rt, struct linkset *s)
 
 const struct link *linkset_find(const struct linkset *s, const char *name)
 {
-	struct link key;
+	struct link key = { 0 };
 
 	if (!s->n)
 		return NULL;
@@ -92,8 +92,10 @@ int addrset_load(struct rt *rt, int ifindex, struct addrset *s)
 
 	if (r < 0)
 		return r;
-	/* Stable enough: entries of one interface keep the kernel's order within a family. */
-	qsort(s->v, s->n, sizeof(*s->v), by_ifindex);
+	/* Stable enough: entries of one interface keep the kernel's order within a family.
+	 * A namespace may have no address at all (lo down): then s->v is NULL, which qsort must not get. */
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), by_ifindex);
 	return 0;
 }
 
