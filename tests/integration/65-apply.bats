@@ -747,6 +747,24 @@ killed_at() {
 	assert_equal "$(link_field tap199 .mtu)" 1400
 }
 
+@test "apply --prune killed with SIGKILL in the middle of its batch: the next prune finishes it" {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		printf '[tap%d]\nuser = alice\n' "$i"
+	done | conf big.conf
+	run_tunown -0 apply "$CONF/big.conf"
+	: | conf empty.conf
+	# Two dumps, then one message a device to gather them in a group, then
+	# the delete of the group: the kill comes with half of them gathered.
+	killed_at sendmsg 50 apply --prune "$CONF/empty.conf"
+	run tun_links
+	assert_equal "${#lines[@]}" 100
+	run_tunown -0 apply --prune "$CONF/empty.conf"
+	assert_equal "$(count_lines '^tap[0-9]+: deleted$')" 100
+	run tun_links
+	assert_output ""
+}
+
 # ---- JSON ----
 
 @test "apply --json: a valid array with one object per device, failures included" {
