@@ -159,6 +159,7 @@ static char *status_field(char *text, const char *name)
 {
 	size_t n = strlen(name);
 
+	/* NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Branch): read_small terminates text */
 	for (char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
 		if (!strncmp(p, name, n) && p[n] == ':')
 			return p + n + 1;

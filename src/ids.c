@@ -69,7 +69,7 @@ static const char *cached(struct name_cache *c, uint32_t id, bool user)
 		n = gr ? gr->gr_name : NULL;
 	}
 	if (n && strlen(n) < sizeof(c->name)) {
-		strcpy(c->name, n);
+		memcpy(c->name, n, strlen(n) + 1);
 		c->found = true;
 	}
 	return c->found ? c->name : NULL;

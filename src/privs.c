@@ -262,7 +262,8 @@ int privs_init(const char *verb, int argc, char **argv)
 	}
 	if ((r = set_sets(keep, n)) < 0)
 		goto fail;
-	if (getenv("TUNOWN_DEBUG_CAPS") && !strcmp(getenv("TUNOWN_DEBUG_CAPS"), "1"))
+	const char *debug = getenv("TUNOWN_DEBUG_CAPS");
+	if (debug && !strcmp(debug, "1"))
 		debug_caps(verb);
 	return 0;
 fail:

@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 	fd = open(path && *path ? path : "/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return fail(errno);
-	strcpy(ifr.ifr_name, argv[1]);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", argv[1]);
 	ifr.ifr_flags = type | flags;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
 		return fail(errno);

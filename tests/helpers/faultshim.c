@@ -81,8 +81,9 @@ static void note(const char *kind, const char *what, bool fault)
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
-	if (write(fd, line, (size_t)n) < 0)
-		n = 0;
+	if (write(fd, line, (size_t)n) < 0) {
+		/* a test without its log fails on its own */
+	}
 	close(fd);
 }
 
