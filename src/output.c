@@ -21,6 +21,7 @@ void out_init(FILE *f, enum out_format fmt)
 	memset(&o, 0, sizeof(o));
 	o.f = f;
 	o.fmt = fmt;
+	o.first[0] = true;          /* no comma before a top-level object */
 }
 
 bool out_json(void)
