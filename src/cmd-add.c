@@ -204,6 +204,11 @@ int add_parse(int argc, char **argv, struct devspec *s)
 		return usage_error("add", "one device at a time: unexpected '%s'", argv[optind + 1]);
 	if (parse_ifname(argv[optind], s->name, &why) < 0)
 		return usage_error("add", "device name '%s': %s", argv[optind], why);
+	if (s->has_mac && devspec_mode(s) == MODE_TUN) {
+		char mac[MAC_STRLEN];
+		return usage_error("add", "MAC '%s': '%s' is a tun device, which has no MAC address (--mac is for tap)",
+				   format_mac(s->mac, mac, sizeof(mac)), s->name);
+	}
 	if (spec_finish(s, &why) < 0)
 		return usage_error("add", "'%s' %s", s->name, why);
 	return 0;

@@ -24,7 +24,7 @@ int parse_cidr(const char *s, struct ipaddr *out, const char **why);
 int parse_addr(const char *s, int *family, uint8_t out[16], const char **why);
 /* xx:xx:xx:xx:xx:xx, unicast and not all-zero. */
 int parse_mac(const char *s, uint8_t out[6], const char **why);
-/* A decimal MTU, 1..65535 here; the device's own bounds are checked later. */
+/* A decimal MTU, 68..65535 here; the device's own bounds are checked later. */
 int parse_mtu(const char *s, uint32_t *out, const char **why);
 /* yes/no/true/false/on/off/1/0. */
 int parse_bool(const char *s, bool *out, const char **why);
