@@ -70,6 +70,9 @@ int rt_open(struct rt **out)
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl_socket_set_buffer_size(nl->sk, 1 << 20, 1 << 20);
+	/* A buffer that holds any answer turns off libnl's MSG_PEEK, which read
+	 * every answer twice; the kernel makes dump parts of at most 32 KiB. */
+	nl_socket_set_msg_buf_size(nl->sk, 32768);
 	*out = nl;
 	return 0;
 fail:
