@@ -73,6 +73,9 @@ int rt_open(struct rt **out)
 	/* A buffer that holds any answer turns off libnl's MSG_PEEK, which read
 	 * every answer twice; the kernel makes dump parts of at most 32 KiB. */
 	nl_socket_set_msg_buf_size(nl->sk, 32768);
+	/* Requests are small (a link change with alias, MTU, MAC and group is about
+	 * 100 bytes); libnl's default of a page cost a 4 KiB calloc each. */
+	nlmsg_set_default_size(512);
 	*out = nl;
 	return 0;
 fail:
