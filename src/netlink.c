@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rtnetlink through libnl-3. Reading: our own message callbacks parse
+ * rtnetlink through libnl. Reading: our own message callbacks parse
  * IFLA_LINKINFO/IFLA_INFO_DATA (libnl-route-3 keeps no tun attributes).
- * Writing: the link and address requests are built here with libnl-3's
- * message and attribute calls (a few attributes each; libnl-route-3's
- * objects cost two allocations and a diff per request); every request goes
- * through request(), which waits for the kernel's answer and keeps its
+ * Writing: libnl-route-3 builds the link and address requests; every request
+ * goes through request(), which waits for the kernel's answer and keeps its
  * extended-ack text.
  */
 #include <errno.h>
@@ -16,6 +14,8 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,36 +413,81 @@ int rt_addrs(struct rt *nl, int ifindex, addr_fn fn, void *data)
 
 int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c)
 {
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
-	struct nl_msg *msg;
+	struct rtnl_link *orig = rtnl_link_alloc(), *ch = rtnl_link_alloc();
+	struct nl_addr *mac = NULL;
+	struct nl_msg *msg = NULL;
+	int r = -ENOMEM;
 
-	if (c->up >= 0) {
-		ifi.ifi_change = IFF_UP;
-		ifi.ifi_flags = c->up ? IFF_UP : 0;
+	if (!orig || !ch)
+		goto out;
+	rtnl_link_set_ifindex(orig, ifindex);
+	if (c->mtu)
+		rtnl_link_set_mtu(ch, c->mtu);
+	if (c->mac) {
+		mac = nl_addr_build(AF_LLC, c->mac, 6);
+		if (!mac)
+			goto out;
+		rtnl_link_set_addr(ch, mac);
 	}
-	msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
-	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    (c->mtu && nla_put_u32(msg, IFLA_MTU, c->mtu) < 0) ||
-	    (c->mac && nla_put(msg, IFLA_ADDRESS, 6, c->mac) < 0) ||
-	    (c->alias && nla_put_string(msg, IFLA_IFALIAS, c->alias) < 0) ||
-	    (c->set_group && nla_put_u32(msg, IFLA_GROUP, c->group) < 0)) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	return request(nl, msg);
+	if (c->alias)
+		rtnl_link_set_ifalias(ch, c->alias);
+	if (c->up == 1)
+		rtnl_link_set_flags(ch, IFF_UP);
+	else if (c->up == 0)
+		rtnl_link_unset_flags(ch, IFF_UP);
+	if (c->set_group)
+		rtnl_link_set_group(ch, c->group);
+	if (rtnl_link_build_change_request(orig, ch, 0, &msg) < 0)
+		goto out;
+	r = request(nl, msg);
+out:
+	nl_addr_put(mac);
+	rtnl_link_put(orig);
+	rtnl_link_put(ch);
+	return r;
 }
 
-/* IFA_LOCAL is ours; IFA_ADDRESS is the peer of a point-to-point address, else ours again. */
-static struct nl_msg *addr_msg(int type, int flags, int ifindex, const struct ipaddr *a)
+static struct rtnl_addr *build_addr(int ifindex, const struct ipaddr *a)
 {
-	struct ifaddrmsg ifa = { .ifa_family = (unsigned char)a->family, .ifa_prefixlen = a->prefixlen,
-				 .ifa_index = (unsigned)ifindex };
-	int n = a->family == AF_INET ? 4 : 16;
+	struct rtnl_addr *ra = rtnl_addr_alloc();
+	size_t n = a->family == AF_INET ? 4 : 16;
+	struct nl_addr *local = nl_addr_build(a->family, a->addr, n);
+	struct nl_addr *peer = a->has_peer ? nl_addr_build(a->family, a->peer, n) : NULL;
+
+	if (!ra || !local || (a->has_peer && !peer))
+		goto fail;
+	rtnl_addr_set_ifindex(ra, ifindex);
+	nl_addr_set_prefixlen(local, a->prefixlen);
+	if (rtnl_addr_set_local(ra, local) < 0)
+		goto fail;
+	if (peer) {
+		nl_addr_set_prefixlen(peer, a->prefixlen);
+		if (rtnl_addr_set_peer(ra, peer) < 0)
+			goto fail;
+	}
+	rtnl_addr_set_prefixlen(ra, a->prefixlen);
+	nl_addr_put(local);
+	nl_addr_put(peer);
+	return ra;
+fail:
+	nl_addr_put(local);
+	nl_addr_put(peer);
+	rtnl_addr_put(ra);
+	return NULL;
+}
+
+/*
+ * libnl-route-3 takes a peer for IPv4 only (rtnl_addr_set_peer refuses other
+ * families), so a point-to-point IPv6 address is built here: IFA_LOCAL is
+ * ours, IFA_ADDRESS the peer, as the kernel reads them.
+ */
+static struct nl_msg *addr6_peer_msg(int type, int flags, int ifindex, const struct ipaddr *a)
+{
+	struct ifaddrmsg ifa = { .ifa_family = AF_INET6, .ifa_prefixlen = a->prefixlen, .ifa_index = (unsigned)ifindex };
 	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
 
 	if (!msg || nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0 ||
-	    nla_put(msg, IFA_LOCAL, n, a->addr) < 0 ||
-	    nla_put(msg, IFA_ADDRESS, n, a->has_peer ? a->peer : a->addr) < 0) {
+	    nla_put(msg, IFA_LOCAL, 16, a->addr) < 0 || nla_put(msg, IFA_ADDRESS, 16, a->peer) < 0) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -451,10 +496,23 @@ static struct nl_msg *addr_msg(int type, int flags, int ifindex, const struct ip
 
 static int addr_request(struct rt *nl, int ifindex, const struct ipaddr *a, bool add)
 {
-	struct nl_msg *msg = add ? addr_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, a)
-				 : addr_msg(RTM_DELADDR, 0, ifindex, a);
+	struct nl_msg *msg = NULL;
+	int r;
 
-	return msg ? request(nl, msg) : -ENOMEM;
+	if (a->family == AF_INET6 && a->has_peer) {
+		msg = add ? addr6_peer_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, a)
+			  : addr6_peer_msg(RTM_DELADDR, 0, ifindex, a);
+		return msg ? request(nl, msg) : -ENOMEM;
+	}
+	struct rtnl_addr *ra = build_addr(ifindex, a);
+	if (!ra)
+		return -ENOMEM;
+	r = add ? rtnl_addr_build_add_request(ra, NLM_F_CREATE | NLM_F_EXCL, &msg)
+		: rtnl_addr_build_delete_request(ra, 0, &msg);
+	rtnl_addr_put(ra);
+	if (r < 0)
+		return -ENOMEM;
+	return request(nl, msg);
 }
 
 int rt_add_addr(struct rt *nl, int ifindex, const struct ipaddr *a)
