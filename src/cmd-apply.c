@@ -141,9 +141,10 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 	int failed = 0, r;
 	char text[600];
 
-	if (rt_open(&rt) < 0 || (r = linkset_load(rt, &links)) < 0 || (r = addrset_load(rt, 0, &addrs)) < 0) {
+	if ((r = rt_open(&rt)) < 0 || (r = linkset_load(rt, &links)) < 0 || (r = addrset_load(rt, 0, &addrs)) < 0) {
 		for (size_t i = 0; i < nidx; i++) {
-			snprintf(text, sizeof(text), "'%s': cannot read the interfaces of the network namespace", c->devs[idx[i]].name);
+			snprintf(text, sizeof(text), "'%s': cannot read the interfaces of the network namespace: %s",
+				 c->devs[idx[i]].name, strerror(-r));
 			report(o, c->devs[idx[i]].name, netns, "failed", NULL, text);
 		}
 		failed = (int)nidx;
