@@ -233,6 +233,16 @@ int apply_main(int argc, char **argv)
 		r = r == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
 		goto out;
 	}
+	if (c.nfiles == 0) {
+		/* No file at all is not an empty file: pruning everything on a typo'd path would hurt. */
+		if (o.prune) {
+			errorf("apply", "no configuration files (%s, %s/*.conf): refusing to prune every device; name an empty file to remove them all",
+			       CONFIG_DEFAULT_FILE, CONFIG_DEFAULT_DIR);
+			r = EXIT_USAGE;
+			goto out;
+		}
+		errorf("apply", "no configuration files (%s, %s/*.conf): nothing to do", CONFIG_DEFAULT_FILE, CONFIG_DEFAULT_DIR);
+	}
 	idx = calloc(c.ndevs ? c.ndevs : 1, sizeof(*idx));
 	done = calloc(c.ndevs ? c.ndevs : 1, sizeof(*done));
 	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);

@@ -445,6 +445,28 @@ tap2"
 	assert_output "tap1: created"
 }
 
+@test "apply: no configuration at all does nothing, and --prune refuses" {
+	[ ! -e /etc/tunown.conf ] && [ ! -e /etc/tunown.d ] ||
+		skip "this host has its own /etc/tunown.conf or /etc/tunown.d"
+	grep -qw overlay /proc/filesystems || skip "no overlay file system for a private /etc"
+	run_tunown -0 add tap0 --user alice
+	local before
+	before=$(ns_state)
+	run --separate-stderr with_etc ip netns exec "$NS" "$TUNOWN" apply
+	assert_success
+	assert_output ""
+	assert_regex "$stderr" "^tunown: apply: no configuration files .*: nothing to do$"
+	run --separate-stderr with_etc ip netns exec "$NS" "$TUNOWN" apply --prune
+	assert_failure 2
+	assert_output ""
+	assert_regex "$stderr" "refusing to prune every device"
+	assert_equal "$(ns_state)" "$before"
+	# An empty file named explicitly is the way to remove them all.
+	: >"$BATS_TEST_TMPDIR/empty.conf"
+	run_tunown -0 apply --prune "$BATS_TEST_TMPDIR/empty.conf"
+	assert_output "tap0: deleted"
+}
+
 # ---- rollback of one device ----
 
 @test "apply: a device the kernel refuses is rolled back, the others applied, exit 1" {
