@@ -383,40 +383,6 @@ static const struct { const char *word; enum key_id key; } aliases[] = {
 	{ "type", K_MODE }, { "namespace", K_NETNS }, { "ownerless", K_ANY_USER },
 };
 
-static char fold(char c)
-{
-	return c == '_' ? '-' : c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c;
-}
-
-/*
- * Levenshtein distance, case and '_'/'-' folded; SIZE_MAX when it is surely
- * over 2 (the lengths differ by more), which is all suggest_key() needs.
- */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t row[33];
-
-	if (la > 32 || lb > 32 || la > lb + 2 || lb > la + 2)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t best = diag + (fold(a[i - 1]) != fold(b[j - 1]));
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = row[j];
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 /* The known key nearest to an unknown one, or NULL when none is close. */
 static const char *suggest_key(const char *word)
 {

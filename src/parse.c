@@ -212,6 +212,37 @@ char *format_mac(const uint8_t mac[6], char *buf, size_t len)
 	return buf;
 }
 
+/* Case folded, and '_' taken for '-': "Multi_Queue" is one step from nothing. */
+static char fold(char c)
+{
+	return c == '_' ? '-' : (char)tolower((unsigned char)c);
+}
+
+size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[EDIT_DISTANCE_MAX + 1];
+
+	if (la > EDIT_DISTANCE_MAX || lb > EDIT_DISTANCE_MAX)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = diag + (fold(a[i - 1]) != fold(b[j - 1]));
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = row[j];
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
 bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b)
 {
 	size_t n = a->family == AF_INET ? 4 : 16;

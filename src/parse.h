@@ -39,6 +39,14 @@ const char *mode_name(enum tun_mode m);
 char *format_ipaddr(const struct ipaddr *a, char *buf, size_t len);
 char *format_mac(const uint8_t mac[6], char *buf, size_t len);
 
+/*
+ * Levenshtein distance between two words, case folded and '_' taken for '-',
+ * for "did you mean" hints; SIZE_MAX when either is longer than
+ * EDIT_DISTANCE_MAX bytes.
+ */
+#define EDIT_DISTANCE_MAX 32
+size_t edit_distance(const char *a, const char *b);
+
 /* Two addresses are the same when family, address and prefix match. */
 bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b);
 
