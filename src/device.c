@@ -112,24 +112,28 @@ static void release_signals(const sigset_t *old)
 /* Below this MTU the kernel turns IPv6 off on a device and refuses its addresses. */
 #define IPV6_MIN_MTU 1280
 
+static int addr_failed(struct failure *f, struct rt *rt, int r, const struct devspec *s, const struct ipaddr *a)
+{
+	char buf[IPADDR_STRLEN];
+	const char *kernel = rt_message(rt);
+	bool small = a->family == AF_INET6 && s->mtu && s->mtu < IPV6_MIN_MTU;
+
+	return failf(f, EXIT_FAIL, "cannot add address '%s' to '%s': %s%s%s%s%s",
+		     format_ipaddr(a, buf, sizeof(buf)), s->name,
+		     kernel ? kernel : strerror(-r), kernel ? " (" : "",
+		     kernel ? strerror(-r) : "", kernel ? ")" : "",
+		     small ? " (IPv6 needs an MTU of 1280 or more)" : "");
+}
+
 static int add_addrs(struct rt *rt, const struct devspec *s, int ifindex, const struct addrlist *have,
 		     size_t *added, struct failure *f)
 {
-	char buf[IPADDR_STRLEN];
-
 	for (size_t i = 0; i < s->naddrs; i++) {
 		if (have && has_addr(have->v, have->n, &s->addrs[i]))
 			continue;
 		int r = rt_add_addr(rt, ifindex, &s->addrs[i]);
-		if (r < 0) {
-			const char *kernel = rt_message(rt);
-			bool small = s->addrs[i].family == AF_INET6 && s->mtu && s->mtu < IPV6_MIN_MTU;
-			return failf(f, EXIT_FAIL, "cannot add address '%s' to '%s': %s%s%s%s%s",
-				     format_ipaddr(&s->addrs[i], buf, sizeof(buf)), s->name,
-				     kernel ? kernel : strerror(-r), kernel ? " (" : "",
-				     kernel ? strerror(-r) : "", kernel ? ")" : "",
-				     small ? " (IPv6 needs an MTU of 1280 or more)" : "");
-		}
+		if (r < 0)
+			return addr_failed(f, rt, r, s, &s->addrs[i]);
 		if (added)
 			(*added)++;
 	}
@@ -184,16 +188,18 @@ static int create(struct rt *rt, const struct devspec *s, struct outcome *out, s
 		.mtu = s->mtu, .mac = s->has_mac ? s->mac : NULL,
 		.alias = TUNOWN_ALIAS, .up = -1,
 	};
-	r = rt_change_link(rt, ifindex, &c);
-	if (r < 0) {
+	/* The link change and every address in one sendmsg, as one round trip. */
+	size_t failed;
+	r = rt_setup_link(rt, ifindex, &c, s->addrs, s->naddrs, &failed);
+	if (r < 0 && failed > 0) {
+		addr_failed(f, rt, r, s, &s->addrs[failed - 1]);
+		goto out;
+	} else if (r < 0) {
 		step_failed(f, rt, r, s->mtu ? "cannot set MTU/MAC of" : "cannot configure", s->name);
 		if (r == -EINVAL && s->mtu)
 			f->status = EXIT_USAGE;
 		goto out;
 	}
-	r = add_addrs(rt, s, ifindex, NULL, NULL, f);
-	if (r < 0)
-		goto out;
 	r = tun_set_persist(fd, true);
 	if (r < 0) {
 		step_failed(f, NULL, r, "cannot make persistent", s->name);

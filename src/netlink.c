@@ -411,13 +411,13 @@ int rt_addrs(struct rt *nl, int ifindex, addr_fn fn, void *data)
 
 /* Writing. */
 
-int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c)
+static int change_msg(int ifindex, const struct linkchange *c, struct nl_msg **msg)
 {
 	struct rtnl_link *orig = rtnl_link_alloc(), *ch = rtnl_link_alloc();
 	struct nl_addr *mac = NULL;
-	struct nl_msg *msg = NULL;
 	int r = -ENOMEM;
 
+	*msg = NULL;
 	if (!orig || !ch)
 		goto out;
 	rtnl_link_set_ifindex(orig, ifindex);
@@ -437,14 +437,21 @@ int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c)
 		rtnl_link_unset_flags(ch, IFF_UP);
 	if (c->set_group)
 		rtnl_link_set_group(ch, c->group);
-	if (rtnl_link_build_change_request(orig, ch, 0, &msg) < 0)
-		goto out;
-	r = request(nl, msg);
+	if (rtnl_link_build_change_request(orig, ch, 0, msg) == 0)
+		r = 0;
 out:
 	nl_addr_put(mac);
 	rtnl_link_put(orig);
 	rtnl_link_put(ch);
 	return r;
+}
+
+int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c)
+{
+	struct nl_msg *msg;
+	int r = change_msg(ifindex, c, &msg);
+
+	return r < 0 ? r : request(nl, msg);
 }
 
 static struct rtnl_addr *build_addr(int ifindex, const struct ipaddr *a)
@@ -494,25 +501,145 @@ static struct nl_msg *addr6_peer_msg(int type, int flags, int ifindex, const str
 	return msg;
 }
 
-static int addr_request(struct rt *nl, int ifindex, const struct ipaddr *a, bool add)
+static int addr_msg(int ifindex, const struct ipaddr *a, bool add, struct nl_msg **msg)
 {
-	struct nl_msg *msg = NULL;
 	int r;
 
+	*msg = NULL;
 	if (a->family == AF_INET6 && a->has_peer) {
-		msg = add ? addr6_peer_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, a)
-			  : addr6_peer_msg(RTM_DELADDR, 0, ifindex, a);
-		return msg ? request(nl, msg) : -ENOMEM;
+		*msg = add ? addr6_peer_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, a)
+			   : addr6_peer_msg(RTM_DELADDR, 0, ifindex, a);
+		return *msg ? 0 : -ENOMEM;
 	}
 	struct rtnl_addr *ra = build_addr(ifindex, a);
 	if (!ra)
 		return -ENOMEM;
-	r = add ? rtnl_addr_build_add_request(ra, NLM_F_CREATE | NLM_F_EXCL, &msg)
-		: rtnl_addr_build_delete_request(ra, 0, &msg);
+	r = add ? rtnl_addr_build_add_request(ra, NLM_F_CREATE | NLM_F_EXCL, msg)
+		: rtnl_addr_build_delete_request(ra, 0, msg);
 	rtnl_addr_put(ra);
-	if (r < 0)
+	return r < 0 ? -ENOMEM : 0;
+}
+
+static int addr_request(struct rt *nl, int ifindex, const struct ipaddr *a, bool add)
+{
+	struct nl_msg *msg;
+	int r = addr_msg(ifindex, a, add, &msg);
+
+	return r < 0 ? r : request(nl, msg);
+}
+
+/* What a batch of requests sent together is waiting for. */
+struct wait_many {
+	struct rt *nl;
+	unsigned int first;         /* sequence number of the first request */
+	size_t n, answered;
+	int error;                  /* the first failure's -errno */
+	size_t failed;              /* and its index */
+};
+
+static int many_seq(struct nl_msg *msg, void *arg)
+{
+	struct wait_many *w = arg;
+
+	return nlmsg_hdr(msg)->nlmsg_seq - w->first < w->n ? NL_OK : NL_SKIP;
+}
+
+static int many_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct wait_many *w = arg;
+	size_t idx = e->msg.nlmsg_seq - w->first;
+
+	w->answered++;
+	/* The kernel answers in order: the first error is the one to report. */
+	if (e->error && !w->error) {
+		w->error = e->error;
+		w->failed = idx;
+		keep_ext_ack(w->nl, e);
+	}
+	return w->answered < w->n ? NL_OK : NL_STOP;
+}
+
+static int many_ack(struct nl_msg *msg, void *arg)
+{
+	struct wait_many *w = arg;
+
+	w->answered++;
+	return w->answered < w->n ? NL_OK : NL_STOP;
+}
+
+/*
+ * Sends msgs[0..n) (consumed) in one sendmsg and reads every answer. The
+ * kernel runs them one after the other whatever each one's outcome; the
+ * first failure is returned, with its index in *failed.
+ */
+static int transact_many(struct rt *nl, struct nl_msg **msgs, size_t n, size_t *failed)
+{
+	struct wait_many w = { .nl = nl, .n = n };
+	size_t len = 0, off = 0;
+	char *buf = NULL;
+	int r = 0;
+
+	nl->message[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		nl_complete_msg(nl->sk, msgs[i]);
+		len += NLMSG_ALIGN(nlmsg_hdr(msgs[i])->nlmsg_len);
+	}
+	w.first = nlmsg_hdr(msgs[0])->nlmsg_seq;
+	buf = calloc(1, len);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct nlmsghdr *h = nlmsg_hdr(msgs[i]);
+		memcpy(buf + off, h, h->nlmsg_len);
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	nl_cb_err(nl->cb, NL_CB_CUSTOM, many_error, &w);
+	nl_cb_set(nl->cb, NL_CB_ACK, NL_CB_CUSTOM, many_ack, &w);
+	nl_cb_set(nl->cb, NL_CB_FINISH, NL_CB_CUSTOM, many_ack, &w);
+	nl_cb_set(nl->cb, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
+	nl_cb_set(nl->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, many_seq, &w);
+	if (nl_sendto(nl->sk, buf, len) < 0) {
+		r = -EIO;
+		goto out;
+	}
+	while (w.answered < n) {
+		r = nl_recvmsgs(nl->sk, nl->cb);
+		if (r < 0 && w.answered < n) {
+			r = r == -NLE_NOMEM ? -ENOMEM : -EIO;
+			goto out;
+		}
+	}
+	r = w.error;
+	*failed = w.failed;
+out:
+	free(buf);
+	for (size_t i = 0; i < n; i++)
+		nlmsg_free(msgs[i]);
+	return r;
+}
+
+int rt_setup_link(struct rt *nl, int ifindex, const struct linkchange *c,
+		  const struct ipaddr *addrs, size_t naddrs, size_t *failed)
+{
+	struct nl_msg **msgs = calloc(naddrs + 1, sizeof(*msgs));
+	int r;
+
+	*failed = 0;
+	if (!msgs)
 		return -ENOMEM;
-	return request(nl, msg);
+	r = change_msg(ifindex, c, &msgs[0]);
+	for (size_t i = 0; r == 0 && i < naddrs; i++)
+		r = addr_msg(ifindex, &addrs[i], true, &msgs[i + 1]);
+	if (r == 0) {
+		r = transact_many(nl, msgs, naddrs + 1, failed);
+	} else {
+		for (size_t i = 0; i <= naddrs; i++)
+			nlmsg_free(msgs[i]);
+	}
+	free(msgs);
+	return r;
 }
 
 int rt_add_addr(struct rt *nl, int ifindex, const struct ipaddr *a)

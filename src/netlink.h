@@ -42,6 +42,13 @@ struct linkchange {
 	uint32_t group;
 };
 int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c);
+/*
+ * A new device's configuration in one sendmsg: the link change, then each
+ * address. The kernel runs them all; the first failure is returned, with
+ * *failed = 0 for the link change or 1 + the address's index.
+ */
+int rt_setup_link(struct rt *nl, int ifindex, const struct linkchange *c,
+		  const struct ipaddr *addrs, size_t naddrs, size_t *failed);
 int rt_add_addr(struct rt *nl, int ifindex, const struct ipaddr *a);
 int rt_del_addr(struct rt *nl, int ifindex, const struct ipaddr *a);
 int rt_del_link(struct rt *nl, int ifindex);
