@@ -57,7 +57,8 @@ static void print_link(const struct link *l, const struct addrset *ix)
 	char buf[IPADDR_STRLEN > 64 ? IPADDR_STRLEN : 64];
 
 	out_obj_begin(l->name);
-	out_str("name", "name", l->name);
+	if (out_json())         /* text has it as the title */
+		out_str("name", "name", l->name);
 	out_uint("ifindex", "ifindex", (uint64_t)l->ifindex);
 	out_str("mode", "mode", mode_name(l->mode));
 	out_id("owner", "owner_name", "owner", l->owner != ID_NONE, l->owner,

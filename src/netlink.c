@@ -532,7 +532,8 @@ static int addr_request(struct rt *nl, int ifindex, const struct ipaddr *a, bool
 struct wait_many {
 	struct rt *nl;
 	unsigned int first;         /* sequence number of the first request */
-	size_t n, answered;
+	size_t n;
+	bool done;                  /* the last request is answered */
 	int error;                  /* the first failure's -errno */
 	size_t failed;              /* and its index */
 };
@@ -549,22 +550,24 @@ static int many_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	struct wait_many *w = arg;
 	size_t idx = e->msg.nlmsg_seq - w->first;
 
-	w->answered++;
 	/* The kernel answers in order: the first error is the one to report. */
 	if (e->error && !w->error) {
 		w->error = e->error;
 		w->failed = idx;
 		keep_ext_ack(w->nl, e);
 	}
-	return w->answered < w->n ? NL_OK : NL_STOP;
+	if (idx + 1 < w->n)
+		return NL_OK;
+	w->done = true;
+	return NL_STOP;
 }
 
 static int many_ack(struct nl_msg *msg, void *arg)
 {
 	struct wait_many *w = arg;
 
-	w->answered++;
-	return w->answered < w->n ? NL_OK : NL_STOP;
+	w->done = true;
+	return NL_STOP;
 }
 
 /*
@@ -582,6 +585,10 @@ static int transact_many(struct rt *nl, struct nl_msg **msgs, size_t n, size_t *
 	nl->message[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		nl_complete_msg(nl->sk, msgs[i]);
+		/* Only the last asks for an ACK: a failure is answered either way,
+		 * and the kernel answers in order, so the last answer ends the batch. */
+		if (i + 1 < n)
+			nlmsg_hdr(msgs[i])->nlmsg_flags &= ~NLM_F_ACK;
 		len += NLMSG_ALIGN(nlmsg_hdr(msgs[i])->nlmsg_len);
 	}
 	w.first = nlmsg_hdr(msgs[0])->nlmsg_seq;
@@ -604,9 +611,9 @@ static int transact_many(struct rt *nl, struct nl_msg **msgs, size_t n, size_t *
 		r = -EIO;
 		goto out;
 	}
-	while (w.answered < n) {
+	while (!w.done) {
 		r = nl_recvmsgs(nl->sk, nl->cb);
-		if (r < 0 && w.answered < n) {
+		if (r < 0 && !w.done) {
 			r = r == -NLE_NOMEM ? -ENOMEM : -EIO;
 			goto out;
 		}
