@@ -11,10 +11,7 @@ load ../lib/common
 load ../lib/faults
 
 setup() {
-	[ -f "$SHIM" ] || skip "$SHIM is not built (make check builds it)"
-	FLOG=$BATS_TEST_TMPDIR/fault.log
-	CONF=$BATS_TEST_TMPDIR
-	setup_ns
+	faults_setup
 }
 
 teardown() {

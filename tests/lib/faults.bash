@@ -1,12 +1,22 @@
 # SPDX-License-Identifier: MIT
 # Helpers of the fault and signal tests (80-faults.bats, 85-signals.bats),
 # loaded after common: `load ../lib/faults`.
+#   faults_setup             the shim, $FLOG, $CONF and a namespace, for setup()
 #   faulted N ARGS...        `run` tunown ARGS through faultshim.so, request N failing
 #   state                    ns_state in name order
 #   mixed_devices B I A      interfaces of snapshot A that are neither as in B nor as in I
 #   show_diff NAME1 NAME2 A B   a diff of two snapshots, as TAP comments
 
 SHIM=$TESTBIN/faultshim.so
+
+# faults_setup: what every fault and signal test starts from: the shim built,
+# a log for it, a directory for config files, and a namespace of its own.
+faults_setup() {
+	[ -f "$SHIM" ] || skip "$SHIM is not built (make check builds it)"
+	FLOG=$BATS_TEST_TMPDIR/fault.log
+	CONF=$BATS_TEST_TMPDIR
+	setup_ns
+}
 
 # faulted N ARGS...: `run` tunown ARGS with its Nth request failing with EIO
 # (0: none fails); every request is logged to $FLOG. With FAULT_SIGNAL=TERM
