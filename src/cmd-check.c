@@ -186,25 +186,16 @@ static int collect_similar(const struct link *l, void *data)
 	return 0;
 }
 
-static const char *label_user(uint32_t uid, char *buf, size_t len)
+/* "alice (uid 1001)", or "uid 1001" when the database has no name. */
+static const char *label_id(bool user, uint32_t id, char *buf, size_t len)
 {
-	const char *n = user_name(uid);
+	const char *n = user ? user_name(id) : group_name(id);
+	const char *kind = user ? "uid" : "gid";
 
 	if (n)
-		snprintf(buf, len, "%s (uid %u)", n, uid);
+		snprintf(buf, len, "%s (%s %u)", n, kind, id);
 	else
-		snprintf(buf, len, "uid %u", uid);
-	return buf;
-}
-
-static const char *label_group(uint32_t gid, char *buf, size_t len)
-{
-	const char *n = group_name(gid);
-
-	if (n)
-		snprintf(buf, len, "%s (gid %u)", n, gid);
-	else
-		snprintf(buf, len, "gid %u", gid);
+		snprintf(buf, len, "%s %u", kind, id);
 	return buf;
 }
 
@@ -474,11 +465,11 @@ static void make_labels(const struct opts *o, const struct creds_buf *b, const s
 		snprintf(t->short_user, sizeof(t->short_user), "%s", n);
 	else
 		snprintf(t->short_user, sizeof(t->short_user), "%u", b->c.uid);
-	label_user(b->c.uid, t->user, sizeof(t->user));
+	label_id(true, b->c.uid, t->user, sizeof(t->user));
 	if (l && l->is_tun && l->owner != ID_NONE)
-		label_user(l->owner, t->owner, sizeof(t->owner));
+		label_id(true, l->owner, t->owner, sizeof(t->owner));
 	if (l && l->is_tun && l->group != ID_NONE) {
-		label_group(l->group, t->group, sizeof(t->group));
+		label_id(false, l->group, t->group, sizeof(t->group));
 		n = group_name(l->group);
 		if (n)
 			snprintf(t->group_arg, sizeof(t->group_arg), "%s", n);
