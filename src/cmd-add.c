@@ -10,6 +10,7 @@
 #include "cmd-add.h"
 #include "commands.h"
 #include "device.h"
+#include "journal.h"
 #include "ids.h"
 #include "parse.h"
 
@@ -223,6 +224,7 @@ int add_main(int argc, char **argv)
 {
 	struct devspec s;
 	struct addrlist have = { 0 };
+	struct journal j = { .fd = -1 };
 	struct rt *rt = NULL;
 	struct link cur;
 	struct outcome out;
@@ -245,6 +247,11 @@ int add_main(int argc, char **argv)
 		r = EXIT_FAIL;
 		goto out;
 	}
+	if ((r = journal_open(&j, rt)) < 0) {
+		errorf("add", "cannot read the journal '%s': %s", j.path, strerror(-r));
+		r = EXIT_FAIL;
+		goto out;
+	}
 	r = rt_link_by_name(rt, s.name, &cur);
 	if (r < 0 && r != -ENODEV) {
 		errorf("add", "cannot read '%s': %s", s.name, strerror(-r));
@@ -252,12 +259,18 @@ int add_main(int argc, char **argv)
 		goto out;
 	}
 	bool exists = r == 0;
+	/* A device a killed run made persistent but could not mark: it is tunown's. */
+	if (exists && (r = journal_adopt(&j, rt, &cur, false)) < 0) {
+		errorf("add", "cannot mark '%s' as tunown's: %s", s.name, strerror(-r));
+		r = EXIT_FAIL;
+		goto out;
+	}
 	if (exists && (r = rt_addrs(rt, cur.ifindex, on_addr, &have)) < 0) {
 		errorf("add", "cannot read the addresses of '%s': %s", s.name, strerror(-r));
 		r = EXIT_FAIL;
 		goto out;
 	}
-	if (device_converge(rt, &s, exists ? &cur : NULL, &have, &(struct converge_opts){ 0 }, &out, &f) < 0) {
+	if (device_converge(rt, &s, exists ? &cur : NULL, &have, &(struct converge_opts){ .journal = &j }, &out, &f) < 0) {
 		errorf("add", "%s", f.text);
 		r = f.status;
 		goto out;
@@ -265,6 +278,7 @@ int add_main(int argc, char **argv)
 	printf("%s: %s\n", s.name, outcome_text(&out, false, text, sizeof(text)));
 	r = EXIT_DONE;
 out:
+	journal_close(&j, false);
 	if (lock >= 0)
 		close(lock);
 	addrlist_free(&have);

@@ -10,6 +10,7 @@
 
 #include "device.h"
 #include "ids.h"
+#include "journal.h"
 #include "parse.h"
 #include "tun.h"
 
@@ -167,13 +168,17 @@ static int add_addrs(struct rt *rt, const struct devspec *s, int ifindex, const 
 }
 
 /*
- * A new device: attached and not yet persistent until it is configured, so
- * that closing the fd removes it if a step fails (or the process dies). The
- * link comes up only after the fd is closed: while attached the device has
- * its carrier, and bringing it up then starts IPv6 autoconfiguration that
- * the close undoes at once, which made creating a device twice as slow.
+ * A new device: attached and not yet persistent while its owner and group are
+ * set, so that closing the fd removes it if a step fails. It is noted in the
+ * journal, made persistent and closed; then one sendmsg sets its MTU and MAC,
+ * adds its addresses, marks it with the alias and brings it up. The link comes up
+ * only once the fd is closed: while attached the device has its carrier, and
+ * bringing it up then starts IPv6 autoconfiguration that the close undoes at
+ * once, which made creating a device twice as slow. A failure from then on is
+ * rolled back by deleting the device; a SIGKILL leaves it to the journal.
  */
-static int create(struct rt *rt, const struct devspec *s, struct outcome *out, struct failure *f)
+static int create(struct rt *rt, const struct devspec *s, const struct converge_opts *o,
+		  struct outcome *out, struct failure *f)
 {
 	enum tun_mode mode = devspec_mode(s);
 	int flags = tun_flags(mode, s->multi_queue == 1, s->vnet_hdr == 1, s->pi == 1) | IFF_TUN_EXCL;
@@ -210,20 +215,8 @@ static int create(struct rt *rt, const struct devspec *s, struct outcome *out, s
 		r = -EINVAL;
 		goto out;
 	}
-	struct linkchange c = {
-		.mtu = s->mtu, .mac = s->has_mac ? s->mac : NULL,
-		.alias = TUNOWN_ALIAS, .up = -1,
-	};
-	/* The link change and every address in one sendmsg, as one round trip. */
-	size_t failed;
-	r = rt_setup_link(rt, ifindex, &c, s->addrs, s->naddrs, &failed);
-	if (r < 0 && failed > 0) {
-		addr_failed(f, rt, r, s, &s->addrs[failed - 1]);
-		goto out;
-	} else if (r < 0) {
-		step_failed(f, rt, r, s->mtu ? "cannot set MTU/MAC of" : "cannot configure", s->name);
-		if (r == -EINVAL && s->mtu)
-			f->status = EXIT_USAGE;
+	if (o->journal && (r = journal_note(o->journal, ifindex, s->name)) < 0) {
+		failf(f, EXIT_FAIL, "cannot note '%s' in the journal (%s): %s", s->name, o->journal->path, strerror(-r));
 		goto out;
 	}
 	r = tun_set_persist(fd, true);
@@ -233,14 +226,27 @@ static int create(struct rt *rt, const struct devspec *s, struct outcome *out, s
 	}
 	close(fd);
 	fd = -1;
-	if (s->up != 0) {
-		r = rt_change_link(rt, ifindex, &(struct linkchange){ .up = 1 });
-		if (r < 0) {
-			step_failed(f, rt, r, "cannot bring up", s->name);
-			/* Persistent by now: the rollback is a delete. */
-			rt_del_link(rt, ifindex);
-			goto out;
+	/*
+	 * One sendmsg: the MTU and MAC first (an MTU below 1280 would drop IPv6
+	 * addresses added before it), the addresses, then the alias and the link up.
+	 */
+	struct linkchange before = { .mtu = s->mtu, .mac = s->has_mac ? s->mac : NULL, .up = -1 };
+	struct linkchange after = { .alias = TUNOWN_ALIAS, .up = s->up != 0 ? 1 : -1 };
+	size_t failed;
+	r = rt_setup_link(rt, ifindex, s->mtu || s->has_mac ? &before : NULL, s->addrs, s->naddrs, &after, &failed);
+	if (r < 0) {
+		if (failed == 0) {
+			step_failed(f, rt, r, "cannot set MTU/MAC of", s->name);
+			if (r == -EINVAL && s->mtu)
+				f->status = EXIT_USAGE;
+		} else if (failed <= s->naddrs) {
+			addr_failed(f, rt, r, s, &s->addrs[failed - 1]);
+		} else {
+			step_failed(f, rt, r, s->up != 0 ? "cannot mark and bring up" : "cannot mark", s->name);
 		}
+		/* Persistent by now: the rollback is a delete. */
+		rt_del_link(rt, ifindex);
+		goto out;
 	}
 	out->kind = DEV_CREATED;
 out:
@@ -502,7 +508,7 @@ int device_converge(struct rt *rt, const struct devspec *s, const struct link *c
 			return 0;
 		}
 		hold_signals();
-		r = create(rt, s, out, f);
+		r = create(rt, s, o, out, f);
 		release_signals();
 		return r;
 	}

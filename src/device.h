@@ -13,6 +13,8 @@
 
 enum outcome_kind { DEV_CREATED, DEV_CHANGED, DEV_UNCHANGED };
 
+struct journal;
+
 struct outcome {
 	enum outcome_kind kind;
 	char changes[160];          /* "owner, mtu, addresses" */
@@ -27,6 +29,7 @@ struct converge_opts {
 	bool exact_addrs;           /* remove addresses the spec does not name (apply) */
 	bool managed_only;          /* refuse devices tunown did not create (apply) */
 	bool dry_run;               /* only say what would be done */
+	struct journal *journal;    /* where new devices are noted (journal.h), or NULL */
 };
 
 /* The current addresses of one device, for convergence. */

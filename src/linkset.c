@@ -47,14 +47,19 @@ int linkset_load(struct rt *rt, struct linkset *s)
 	return 0;
 }
 
-const struct link *linkset_find(const struct linkset *s, const char *name)
+struct link *linkset_get(struct linkset *s, const char *name)
 {
 	struct link key = { 0 };
 
 	if (!s->n)
 		return NULL;
-	snprintf(key.name, sizeof(key.name), "%s", name);
+	ifname_copy(key.name, name);
 	return bsearch(&key, s->v, s->n, sizeof(*s->v), by_name);
+}
+
+const struct link *linkset_find(const struct linkset *s, const char *name)
+{
+	return linkset_get((struct linkset *)s, name);
 }
 
 void linkset_free(struct linkset *s)

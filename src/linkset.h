@@ -22,6 +22,7 @@ struct addrset {
 
 int linkset_load(struct rt *rt, struct linkset *s);
 const struct link *linkset_find(const struct linkset *s, const char *name);
+struct link *linkset_get(struct linkset *s, const char *name);
 void linkset_free(struct linkset *s);
 
 /* ifindex 0: every interface's addresses. */

@@ -28,6 +28,9 @@ int rt_link_by_index(struct rt *nl, int ifindex, struct link *out);
 /* Only the ifindex of a name (one ioctl, no dump): > 0, or -ENODEV. */
 int rt_ifindex(struct rt *nl, const char *name);
 
+/* The cookie of the network namespace the socket lives in (never reused; Linux 5.14). */
+int rt_netns_cookie(struct rt *nl, uint64_t *cookie);
+
 /* Every address of one interface (ifindex > 0) or of all (0). */
 typedef int (*addr_fn)(int ifindex, const struct ipaddr *a, void *data);
 int rt_addrs(struct rt *nl, int ifindex, addr_fn fn, void *data);
@@ -43,12 +46,14 @@ struct linkchange {
 };
 int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c);
 /*
- * A new device's configuration in one sendmsg: the link change, then each
- * address. The kernel runs them all; the first failure is returned, with
- * *failed = 0 for the link change or 1 + the address's index.
+ * A new device's configuration in one sendmsg: the link change before (or
+ * NULL), each address, then the link change after. The kernel runs them all;
+ * the first failure is returned, with *failed = 0 for before, 1 + i for
+ * address i, naddrs + 1 for after. Addresses go to a device that is still
+ * down: adding one to a device that is up costs the kernel a fifth more.
  */
-int rt_setup_link(struct rt *nl, int ifindex, const struct linkchange *c,
-		  const struct ipaddr *addrs, size_t naddrs, size_t *failed);
+int rt_setup_link(struct rt *nl, int ifindex, const struct linkchange *before,
+		  const struct ipaddr *addrs, size_t naddrs, const struct linkchange *after, size_t *failed);
 int rt_add_addr(struct rt *nl, int ifindex, const struct ipaddr *a);
 int rt_del_addr(struct rt *nl, int ifindex, const struct ipaddr *a);
 int rt_del_link(struct rt *nl, int ifindex);

