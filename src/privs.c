@@ -142,7 +142,7 @@ static int read_status(struct privs_start *s)
 			if (!strncmp(line, fields[i].key, klen))
 				*(uint64_t *)((char *)s + fields[i].off) = strtoull(line + klen, NULL, 16);
 		}
-		if (sscanf(line, "NoNewPrivs: %u", &nnp) == 1)
+		if (!strncmp(line, "NoNewPrivs:", 11) && sscanf(line + 11, "%u", &nnp) == 1)
 			s->no_new_privs = nnp;
 	}
 	fclose(f);
