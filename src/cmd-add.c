@@ -215,11 +215,6 @@ int add_parse(int argc, char **argv, struct devspec *s)
 	return 0;
 }
 
-static int on_addr(int ifindex, const struct ipaddr *a, void *data)
-{
-	return addrlist_push(data, a) < 0 ? -ENOMEM : 0;
-}
-
 int add_main(int argc, char **argv)
 {
 	struct devspec s;
@@ -265,7 +260,7 @@ int add_main(int argc, char **argv)
 		r = EXIT_FAIL;
 		goto out;
 	}
-	if (exists && (r = rt_addrs(rt, cur.ifindex, on_addr, &have)) < 0) {
+	if (exists && (r = addrlist_load(rt, cur.ifindex, &have)) < 0) {
 		errorf("add", "cannot read the addresses of '%s': %s", s.name, strerror(-r));
 		r = EXIT_FAIL;
 		goto out;

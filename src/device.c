@@ -381,8 +381,7 @@ static int push_addr(int ifindex, const struct ipaddr *a, void *data)
 	return addrlist_push(data, a);
 }
 
-/* The addresses the device has now, which an MTU change may have cut short. */
-static int reread_addrs(struct rt *rt, int ifindex, struct addrlist *out)
+int addrlist_load(struct rt *rt, int ifindex, struct addrlist *out)
 {
 	out->n = 0;
 	return rt_addrs(rt, ifindex, push_addr, out);
@@ -398,7 +397,7 @@ static void restore_addrs(struct rt *rt, const struct devspec *s, int ifindex, c
 {
 	struct addrlist now = { 0 };
 
-	if (reread_addrs(rt, ifindex, &now) < 0)
+	if (addrlist_load(rt, ifindex, &now) < 0)
 		goto out;
 	for (size_t i = 0; i < s->naddrs; i++)
 		if (!has_addr(had->v, had->n, &s->addrs[i]) && has_addr(now.v, now.n, &s->addrs[i]))
@@ -437,7 +436,7 @@ static int change(struct rt *rt, const struct devspec *s, const struct link *cur
 	}
 	/* The kernel drops every IPv6 address of a device whose MTU goes below 1280. */
 	if (p->mtu) {
-		r = reread_addrs(rt, cur->ifindex, &now);
+		r = addrlist_load(rt, cur->ifindex, &now);
 		if (r < 0) {
 			step_failed(f, rt, r, "cannot read the addresses of", s->name);
 			goto undo;

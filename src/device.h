@@ -38,6 +38,8 @@ struct addrlist {
 	struct ipaddr *v;
 };
 int addrlist_push(struct addrlist *l, const struct ipaddr *a);
+/* Every address ifindex has now, in place of what out held. */
+int addrlist_load(struct rt *rt, int ifindex, struct addrlist *out);
 void addrlist_free(struct addrlist *l);
 
 /*

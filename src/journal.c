@@ -116,6 +116,8 @@ int journal_note(struct journal *j, int ifindex, const char *name)
 {
 	int r;
 
+	if (ifindex <= 0)
+		return -EINVAL;
 	if (j->fd < 0) {
 		if (mkdir(JOURNAL_DIR, 0700) < 0 && errno != EEXIST)
 			return -errno;
@@ -123,14 +125,10 @@ int journal_note(struct journal *j, int ifindex, const char *name)
 		j->fd = open(j->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (j->fd < 0)
 			return -errno;
-		if ((r = next_chunk(j)) < 0)
-			return r;
 	}
-	if (ifindex <= 0)
-		return -EINVAL;
 	if ((!j->map || CHUNK - j->used < 12 + IFNAMSIZ) && (r = next_chunk(j)) < 0)
 		return r;
-	if (!j->map)
+	if (!j->map)                /* not after a next_chunk that worked; clang-analyzer cannot tell */
 		return -ENOMEM;
 	/* The unused rest of the file is zeros, which the reader skips. */
 	j->used += format_note(j->map + j->used, ifindex, name);
