@@ -774,6 +774,9 @@ killed_at() {
 	big_file 3 "$CONF/small.conf"
 	killed_at sendmsg 4 apply "$CONF/small.conf"
 	assert_equal "$(link_field tap1 .ifalias)" null
+	# The journal does name tap1, with the ifindex it had.
+	run cat /run/tunown/journal-*
+	assert_line "$(link_field tap1 .ifindex) tap1"
 	# Same name, another device: its ifindex is not the one noted.
 	in_ns ip link del tap1
 	in_ns ip tuntap add dev tap1 mode tap user alice group kvm
