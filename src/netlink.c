@@ -2,9 +2,10 @@
 /*
  * rtnetlink through libnl. Reading: our own message callbacks parse
  * IFLA_LINKINFO/IFLA_INFO_DATA (libnl-route-3 keeps no tun attributes).
- * Writing: libnl-route-3 builds the link and address requests. Every request,
- * or batch of requests, goes through transact(): one sendmsg, then the answers
- * are read into a buffer kept with the socket and walked in place, which costs
+ * Writing: libnl-route-3 builds the address requests; link changes are built
+ * here with libnl-3 (see change_msg). Every request, or batch of requests,
+ * goes through transact(): one sendmsg, then the answers are read into a
+ * buffer kept with the socket and walked in place, which costs
  * a third of what libnl's receive path (a buffer and a message copy per
  * answer, and callbacks) cost at thousands of devices; the kernel's
  * extended-ack text is kept.
@@ -18,7 +19,6 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
-#include <netlink/route/link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +42,6 @@
 
 struct rt {
 	struct nl_sock *sk;
-	struct rtnl_link *orig;     /* the "original" of every link change: only its ifindex is set */
 	char message[256];
 	char buf[RECV_SIZE];        /* answers are read here, one recv each */
 };
@@ -68,8 +67,7 @@ int rt_open(struct rt **out)
 	if (!nl)
 		return -ENOMEM;
 	nl->sk = nl_socket_alloc();
-	nl->orig = rtnl_link_alloc();
-	if (!nl->sk || !nl->orig) {
+	if (!nl->sk) {
 		r = -ENOMEM;
 		goto fail;
 	}
@@ -96,8 +94,6 @@ void rt_close(struct rt *nl)
 {
 	if (!nl)
 		return;
-	if (nl->orig)
-		rtnl_link_put(nl->orig);
 	if (nl->sk)
 		nl_socket_free(nl->sk);
 	free(nl);
@@ -489,44 +485,38 @@ int rt_addrs(struct rt *nl, int ifindex, addr_fn fn, void *data)
 
 /* Writing. */
 
-static int change_msg(struct rt *nl, int ifindex, const struct linkchange *c, struct nl_msg **msg)
+/*
+ * A link change is an ifinfomsg and a few attributes, built here with
+ * libnl-3. libnl-route-3's rtnl_link is the whole link (stats, per-family
+ * data): two of them a change, each a 1.5 KiB calloc and walks over every
+ * address family, were a quarter of apply's own work a device.
+ */
+static int change_msg(int ifindex, const struct linkchange *c, struct nl_msg **msg)
 {
-	struct rtnl_link *ch = rtnl_link_alloc();
-	struct nl_addr *mac = NULL;
-	int r = -ENOMEM;
+	struct ifinfomsg ifi = {
+		.ifi_family = AF_UNSPEC,
+		.ifi_index = ifindex,
+		.ifi_flags = c->up == 1 ? IFF_UP : 0,
+		.ifi_change = c->up == -1 ? 0 : IFF_UP,
+	};
 
-	*msg = NULL;
-	if (!ch)
-		goto out;
-	rtnl_link_set_ifindex(nl->orig, ifindex);
-	if (c->mtu)
-		rtnl_link_set_mtu(ch, c->mtu);
-	if (c->mac) {
-		mac = nl_addr_build(AF_LLC, c->mac, 6);
-		if (!mac)
-			goto out;
-		rtnl_link_set_addr(ch, mac);
+	*msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
+	if (!*msg || nlmsg_append(*msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    (c->mtu && nla_put_u32(*msg, IFLA_MTU, c->mtu) < 0) ||
+	    (c->mac && nla_put(*msg, IFLA_ADDRESS, 6, c->mac) < 0) ||
+	    (c->alias && nla_put_string(*msg, IFLA_IFALIAS, c->alias) < 0) ||
+	    (c->set_group && nla_put_u32(*msg, IFLA_GROUP, c->group) < 0)) {
+		nlmsg_free(*msg);
+		*msg = NULL;
+		return -ENOMEM;
 	}
-	if (c->alias)
-		rtnl_link_set_ifalias(ch, c->alias);
-	if (c->up == 1)
-		rtnl_link_set_flags(ch, IFF_UP);
-	else if (c->up == 0)
-		rtnl_link_unset_flags(ch, IFF_UP);
-	if (c->set_group)
-		rtnl_link_set_group(ch, c->group);
-	if (rtnl_link_build_change_request(nl->orig, ch, 0, msg) == 0)
-		r = 0;
-out:
-	nl_addr_put(mac);
-	rtnl_link_put(ch);
-	return r;
+	return 0;
 }
 
 int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c)
 {
 	struct nl_msg *msg;
-	int r = change_msg(nl, ifindex, c, &msg);
+	int r = change_msg(ifindex, c, &msg);
 
 	return r < 0 ? r : request(nl, msg);
 }
@@ -608,22 +598,20 @@ static int addr_request(struct rt *nl, int ifindex, const struct ipaddr *a, bool
 int rt_setup_link(struct rt *nl, int ifindex, const struct linkchange *before,
 		  const struct ipaddr *addrs, size_t naddrs, const struct linkchange *after, size_t *failed)
 {
-	size_t n = 0, first = before ? 0 : 1;
+	size_t n = 0;
 	struct nl_msg **msgs = calloc(naddrs + 2, sizeof(*msgs));
-	int r = 0;
+	int r;
 
 	*failed = 0;
 	if (!msgs)
 		return -ENOMEM;
-	if (before)
-		r = change_msg(nl, ifindex, before, &msgs[n++]);
+	r = change_msg(ifindex, before, &msgs[n++]);
 	for (size_t i = 0; r == 0 && i < naddrs; i++)
 		r = addr_msg(ifindex, &addrs[i], true, &msgs[n++]);
-	if (r == 0)
-		r = change_msg(nl, ifindex, after, &msgs[n++]);
+	if (r == 0 && after)
+		r = change_msg(ifindex, after, &msgs[n++]);
 	if (r == 0) {
 		r = transact(nl, msgs, n, failed, NULL, NULL);
-		*failed += first;
 	} else {
 		for (size_t i = 0; i < n; i++)
 			nlmsg_free(msgs[i]);

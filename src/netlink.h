@@ -46,8 +46,8 @@ struct linkchange {
 };
 int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c);
 /*
- * A new device's configuration in one sendmsg: the link change before (or
- * NULL), each address, then the link change after. The kernel runs them all;
+ * A new device's configuration in one sendmsg: the link change before, each
+ * address, then the link change after (or NULL). The kernel runs them all;
  * the first failure is returned, with *failed = 0 for before, 1 + i for
  * address i, naddrs + 1 for after. Addresses go to a device that is still
  * down: adding one to a device that is up costs the kernel a fifth more.
