@@ -187,14 +187,30 @@ static void debug_caps(const char *verb)
 	       eff, prm, inh, amb, bnd, now.no_new_privs);
 }
 
-/* Empties the bounding set; needs CAP_SETPCAP, which only a full root has. */
+/*
+ * Empties the bounding set; needs CAP_SETPCAP, which only a full root has.
+ * The kernel drops one capability a call; the set read at start names which
+ * are there, so the calls that would only ask are saved.
+ */
 static int drop_bounding(void)
 {
 	cap_value_t max = cap_max_bits();
 
-	for (cap_value_t c = 0; c < max; c++)
-		if (cap_get_bound(c) > 0 && cap_drop_bound(c) < 0)
+	for (cap_value_t c = 0; c < max; c++) {
+		bool in = start.known ? c < 64 && start.bnd & (UINT64_C(1) << c) : cap_get_bound(c) > 0;
+		if (in && cap_drop_bound(c) < 0)
 			return -errno;
+	}
+	return 0;
+}
+
+/* Empties the ambient set with one call (none at all when it is known empty). */
+static int clear_ambient(void)
+{
+	if (start.known && !start.amb)
+		return 0;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return -errno;
 	return 0;
 }
 
@@ -249,10 +265,8 @@ int privs_init(const char *verb, int argc, char **argv)
 	n = wanted(verb, argc, argv, keep);
 
 	/* The bounding set goes first, while CAP_SETPCAP is still effective. */
-	if (cap_reset_ambient() < 0 && errno != EINVAL) {
-		r = -errno;
+	if ((r = clear_ambient()) < 0)
 		goto fail;
-	}
 	if (CAP_IS_SUPPORTED(CAP_SETPCAP) && start.eff & (UINT64_C(1) << CAP_SETPCAP) &&
 	    (r = drop_bounding()) < 0)
 		goto fail;

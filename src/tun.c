@@ -11,10 +11,16 @@
 
 #include "tun.h"
 
+/* Read once: apply opens it for every device it creates. */
 const char *tun_path(void)
 {
-	const char *p = getenv("TUNOWN_TUN_PATH");
-	return p && *p ? p : "/dev/net/tun";
+	static const char *path;
+
+	if (!path) {
+		const char *p = getenv("TUNOWN_TUN_PATH");
+		path = p && *p ? p : "/dev/net/tun";
+	}
+	return path;
 }
 
 int tun_open(int *fd)
