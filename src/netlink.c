@@ -488,8 +488,10 @@ int rt_addrs(struct rt *nl, int ifindex, addr_fn fn, void *data)
 /*
  * A link change is an ifinfomsg and a few attributes, built here with
  * libnl-3. libnl-route-3's rtnl_link is the whole link (stats, per-family
- * data): two of them a change, each a 1.5 KiB calloc and walks over every
- * address family, were a quarter of apply's own work a device.
+ * data): a calloc of over a KiB a change, which made malloc consolidate its
+ * free lists each time, and walks over every address family when it is built
+ * and freed; without it apply runs 30 % fewer instructions (callgrind, 1000
+ * devices).
  */
 static int change_msg(int ifindex, const struct linkchange *c, struct nl_msg **msg)
 {
