@@ -125,6 +125,8 @@ tap0"
 	assert_output "tap0: created"
 	run is_up tap0
 	assert_failure
+	# The mark goes in with the first request, not with the link up.
+	assert_equal "$(link_field tap0 .ifalias)" tunown
 }
 
 @test "add: --mtu, --mac and IPv4 and IPv6 addresses" {
@@ -133,6 +135,7 @@ tap0"
 	assert_output "tap0: created"
 	assert_equal "$(link_field tap0 .mtu)" 1400
 	assert_equal "$(link_field tap0 .address)" 02:00:00:aa:bb:01
+	assert_equal "$(link_field tap0 .ifalias)" tunown
 	run addrs_of tap0
 	assert_output "10.1.0.1/24
 fd00:1::1/64"
