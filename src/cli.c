@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "tunown.h"
+#include "types.h"
 
 /* Control characters in a message (a name holding a newline or an escape
  * sequence) are shown escaped: one line, and nothing that drives the terminal. */

@@ -3,7 +3,7 @@
 #ifndef TUNOWN_CMD_ADD_H
 #define TUNOWN_CMD_ADD_H
 
-#include "tunown.h"
+#include "types.h"
 
 /* Parses add's command line into s (devspec_init'ed here). 0; -1 for --help; EXIT_USAGE after saying why. */
 int add_parse(int argc, char **argv, struct devspec *s);

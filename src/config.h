@@ -17,7 +17,7 @@
 
 #include <stdio.h>
 
-#include "tunown.h"
+#include "types.h"
 
 /* The default files: CONF, then DIR/ *.conf sorted by name. */
 #ifndef TUNOWN_SYSCONFDIR

@@ -9,7 +9,7 @@
 #define TUNOWN_DEVICE_H
 
 #include "netlink.h"
-#include "tunown.h"
+#include "types.h"
 
 enum outcome_kind { DEV_CREATED, DEV_CHANGED, DEV_UNCHANGED };
 

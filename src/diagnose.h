@@ -10,7 +10,7 @@
 
 #include <sys/types.h>
 
-#include "tunown.h"
+#include "types.h"
 
 /* Where the process's user namespace sits against the one owning the device's netns. */
 enum userns_rel {

@@ -68,11 +68,6 @@ void linkset_free(struct linkset *s)
 	memset(s, 0, sizeof(*s));
 }
 
-struct addr_load {
-	struct addrset *s;
-	int ifindex;
-};
-
 static int push_addr(int ifindex, const struct ipaddr *a, void *data)
 {
 	struct addrset *s = data;

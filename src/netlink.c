@@ -408,11 +408,6 @@ int rt_link_by_name(struct rt *nl, const char *name, struct link *out)
 	return get_link(nl, name, 0, out);
 }
 
-int rt_link_by_index(struct rt *nl, int ifindex, struct link *out)
-{
-	return get_link(nl, NULL, ifindex, out);
-}
-
 int rt_ifindex(struct rt *nl, const char *name)
 {
 	struct ifreq ifr = { 0 };

@@ -8,7 +8,7 @@
 #ifndef TUNOWN_NETLINK_H
 #define TUNOWN_NETLINK_H
 
-#include "tunown.h"
+#include "types.h"
 
 struct rt;
 
@@ -24,7 +24,6 @@ typedef int (*link_fn)(const struct link *l, void *data);
 int rt_links(struct rt *nl, link_fn fn, void *data);
 /* -ENODEV when there is no such interface. */
 int rt_link_by_name(struct rt *nl, const char *name, struct link *out);
-int rt_link_by_index(struct rt *nl, int ifindex, struct link *out);
 /* Only the ifindex of a name (one ioctl, no dump): > 0, or -ENODEV. */
 int rt_ifindex(struct rt *nl, const char *name);
 

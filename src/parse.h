@@ -9,7 +9,7 @@
 
 #include <netinet/in.h>
 
-#include "tunown.h"
+#include "types.h"
 
 /* Room for "ADDR/PREFIX". */
 #define IPADDR_STRLEN (INET6_ADDRSTRLEN + 5)

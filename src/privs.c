@@ -26,7 +26,7 @@
 
 #include "cli.h"
 #include "privs.h"
-#include "tunown.h"
+#include "types.h"
 
 /* One capability a command keeps: always (when is ""), or when the long option is given. */
 struct grant {

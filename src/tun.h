@@ -4,7 +4,7 @@
 #define TUNOWN_TUN_H
 
 #include <stddef.h>
-#include "tunown.h"
+#include "types.h"
 
 /* The path of the clone device; TUNOWN_TUN_PATH overrides it for tests. */
 const char *tun_path(void);

@@ -6,7 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "privs.h"
-#include "tunown.h"
+#include "types.h"
 
 static void usage(FILE *f)
 {

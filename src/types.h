@@ -3,8 +3,8 @@
  * Types shared by every layer of tunown: what the user asked for (struct devspec)
  * and what the kernel reports (struct link).
  */
-#ifndef TUNOWN_H
-#define TUNOWN_H
+#ifndef TUNOWN_TYPES_H
+#define TUNOWN_TYPES_H
 
 #include <net/if.h>
 #include <stdbool.h>
