@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,38 +80,6 @@ int print_help(const char *verb)
 	if (c)
 		fputs(c->help, stdout);
 	return EXIT_DONE;
-}
-
-int netns_check_name(const char *verb, const char *name)
-{
-	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
-		return usage_error(verb, "network namespace name '%s': not a name under /run/netns", name);
-	return 0;
-}
-
-int netns_enter(const char *verb, const char *name)
-{
-	char path[4096];
-	int fd, r;
-
-	if ((r = netns_check_name(verb, name)))
-		return r;
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		errorf(verb, "network namespace '%s': %s (%s; 'ip netns list' shows the names)", name,
-		       strerror(errno), path);
-		return EXIT_FAIL;
-	}
-	r = setns(fd, CLONE_NEWNET);
-	int e = errno;
-	close(fd);
-	if (r < 0) {
-		errorf(verb, "cannot enter network namespace '%s': %s%s", name, strerror(e),
-		       e == EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : "");
-		return EXIT_FAIL;
-	}
-	return 0;
 }
 
 int lock_take(const char *verb)

@@ -17,10 +17,6 @@ int bad_option(const char *verb, int argc, char **argv, int opt);
 /* Prints the command's help to stdout; returns EXIT_DONE. */
 int print_help(const char *verb);
 
-/* Enters /run/netns/NAME (as 'ip -n' does); 0, or an exit status after saying why. */
-int netns_enter(const char *verb, const char *name);
-/* Checks a --netns value without entering: 0 or EXIT_USAGE after saying why. */
-int netns_check_name(const char *verb, const char *name);
 /* Serialises commands that change devices: flock on /run/tunown.lock. Returns an fd, or -1 after saying why. */
 int lock_take(const char *verb);
 /* Opens the rtnetlink socket; 0, or EXIT_FAIL after saying why. */

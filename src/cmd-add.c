@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "netns.h"
 #include "cmd-add.h"
 #include "commands.h"
 #include "device.h"
@@ -35,7 +36,8 @@ const char add_help[] =
 	"  --vnet-hdr          with a virtio-net header (IFF_VNET_HDR)\n"
 	"  --pi                with packet information (without IFF_NO_PI)\n"
 	"  --down              leave the link down (default: up)\n"
-	"  --netns NAME        act in the network namespace /run/netns/NAME\n"
+	"  --netns NAME        act in the network namespace /run/netns/NAME, or in the\n"
+	"                      one whose file NAME is, when an absolute path (/proc/PID/ns/net)\n"
 	"  -h, --help          show this help\n";
 
 enum { O_TUN = 256, O_TAP, O_USER, O_GROUP, O_ADDRESS, O_PEER, O_MTU, O_MAC, O_MQ,

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "netns.h"
 #include "commands.h"
 #include "config.h"
 #include "device.h"

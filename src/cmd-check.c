@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "netns.h"
 #include "commands.h"
 #include "creds.h"
 #include "diagnose.h"
@@ -45,7 +46,8 @@ const char check_help[] =
 	"                      give it CAP_NET_ADMIN when the checked user starts it\n"
 	"  --no-probe          only predict; do not confirm with a real attempt\n"
 	"  --json              one JSON object\n"
-	"  --netns NAME        the device is in the network namespace /run/netns/NAME\n"
+	"  --netns NAME        the device is in the network namespace /run/netns/NAME, or\n"
+	"                      in the one whose file NAME is, when an absolute path\n"
 	"  -h, --help          show this help\n";
 
 #define VERB "check"

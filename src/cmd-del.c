@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "netns.h"
 #include "commands.h"
 #include "linkset.h"
 #include "parse.h"
@@ -18,7 +19,8 @@ const char del_help[] =
 	"unknown or not a tun/tap device, nothing is removed. Many devices are\n"
 	"removed in one kernel batch.\n"
 	"\n"
-	"  --netns NAME        act in the network namespace /run/netns/NAME\n"
+	"  --netns NAME        act in the network namespace /run/netns/NAME, or in the\n"
+	"                      one whose file NAME is, when an absolute path (/proc/PID/ns/net)\n"
 	"  -h, --help          show this help\n";
 
 int del_main(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "netns.h"
 #include "commands.h"
 #include "ids.h"
 #include "linkset.h"
@@ -21,7 +22,8 @@ const char list_help[] =
 	"program passes to attach.\n"
 	"\n"
 	"  --json              print a JSON array\n"
-	"  --netns NAME        act in the network namespace /run/netns/NAME\n"
+	"  --netns NAME        act in the network namespace /run/netns/NAME, or in the\n"
+	"                      one whose file NAME is, when an absolute path (/proc/PID/ns/net)\n"
 	"  -h, --help          show this help\n";
 
 const char show_help[] =
@@ -30,7 +32,8 @@ const char show_help[] =
 	"Show one tun/tap device, one field per line.\n"
 	"\n"
 	"  --json              print a JSON object\n"
-	"  --netns NAME        act in the network namespace /run/netns/NAME\n"
+	"  --netns NAME        act in the network namespace /run/netns/NAME, or in the\n"
+	"                      one whose file NAME is, when an absolute path (/proc/PID/ns/net)\n"
 	"  -h, --help          show this help\n";
 
 /* "10.0.0.1/24", or "10.0.0.1 peer 10.0.0.2/32" as ip shows a point-to-point address. */

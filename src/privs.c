@@ -13,7 +13,9 @@
  * /dev/net/tun is mode 0666, reading links and addresses over rtnetlink is
  * open to everyone; TUNSETIFF on a new or foreign device, TUNSETOWNER,
  * TUNSETGROUP, TUNSETPERSIST and rtnetlink changes need CAP_NET_ADMIN;
- * setns() into /run/netns/NAME needs CAP_SYS_ADMIN.
+ * setns() into /run/netns/NAME needs CAP_SYS_ADMIN; opening /proc/PID/ns/net
+ * of a process holding capabilities we gave up needs CAP_SYS_PTRACE (the
+ * ptrace read check), so --netns with a path keeps that too.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,7 +30,8 @@
 #include "privs.h"
 #include "types.h"
 
-/* One capability a command keeps: always (when is ""), or when the long option is given. */
+/* One capability a command keeps: always (when is ""), or when the long option
+ * is given ("netns"), or given with a value that starts with a prefix ("netns=/"). */
 struct grant {
 	const char *when;
 	cap_value_t cap;
@@ -50,11 +53,11 @@ struct policy {
  * the change of uid. Without --as, check only reads.
  */
 static const struct policy policies[] = {
-	{ "add", { { "", CAP_NET_ADMIN }, { "netns", CAP_SYS_ADMIN } } },
-	{ "del", { { "", CAP_NET_ADMIN }, { "netns", CAP_SYS_ADMIN } } },
+	{ "add", { { "", CAP_NET_ADMIN }, { "netns", CAP_SYS_ADMIN }, { "netns=/", CAP_SYS_PTRACE } } },
+	{ "del", { { "", CAP_NET_ADMIN }, { "netns", CAP_SYS_ADMIN }, { "netns=/", CAP_SYS_PTRACE } } },
 	{ "apply", { { "", CAP_NET_ADMIN }, { "", CAP_SYS_ADMIN } } },
-	{ "list", { { "netns", CAP_SYS_ADMIN } } },
-	{ "show", { { "netns", CAP_SYS_ADMIN } } },
+	{ "list", { { "netns", CAP_SYS_ADMIN }, { "netns=/", CAP_SYS_PTRACE } } },
+	{ "show", { { "netns", CAP_SYS_ADMIN }, { "netns=/", CAP_SYS_PTRACE } } },
 	/* check describes the caller as it was started and its probe stands for
 	 * it: the caller's own CAP_NET_ADMIN/CAP_DAC_OVERRIDE (when it had them)
 	 * are kept, CAP_SYS_PTRACE reads other users' /proc/PID (ns, exe,
@@ -64,6 +67,9 @@ static const struct policy policies[] = {
 		     { "as", CAP_SETUID }, { "as", CAP_SETGID },
 		     { "pid", CAP_SETUID }, { "pid", CAP_SETGID }, { "pid", CAP_SYS_ADMIN },
 		     { "netns", CAP_SYS_ADMIN } } },
+	/* A CNI plugin run (CNI_COMMAND, no arguments): devices in CNI_NETNS, which
+	 * may be /proc/PID/ns/net. Delegated IPAM plugins inherit no more than this. */
+	{ "cni", { { "", CAP_NET_ADMIN }, { "", CAP_SYS_ADMIN }, { "", CAP_SYS_PTRACE } } },
 };
 
 #define NPOLICIES (sizeof(policies) / sizeof(policies[0]))
@@ -81,8 +87,11 @@ const struct privs_start *privs_at_start(void)
  * abbreviation getopt_long would take for it ("--net"). An abbreviation that
  * is ambiguous makes the command fail on usage anyway, so counting it is safe.
  */
-static bool given(const char *option, int argc, char **argv)
+static bool given(const char *when, int argc, char **argv)
 {
+	size_t olen = strcspn(when, "=");
+	const char *prefix = when[olen] ? when + olen + 1 : NULL;
+
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--"))
@@ -90,7 +99,12 @@ static bool given(const char *option, int argc, char **argv)
 		if (strncmp(a, "--", 2) || !a[2])
 			continue;
 		size_t n = strcspn(a + 2, "=");
-		if (n <= strlen(option) && !strncmp(a + 2, option, n))
+		if (n > olen || strncmp(a + 2, when, n))
+			continue;
+		if (!prefix)
+			return true;
+		const char *v = a[2 + n] ? a + 3 + n : i + 1 < argc ? argv[i + 1] : "";
+		if (!strncmp(v, prefix, strlen(prefix)))
 			return true;
 	}
 	return false;

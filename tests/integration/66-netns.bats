@@ -95,14 +95,64 @@ tap0"
 	assert_output lo
 }
 
-@test "--netns takes a name under /run/netns, not a path: exit 2" {
+@test "--netns takes a name under /run/netns or an absolute path, nothing else: exit 2" {
 	local bad
-	for bad in ../x a/b . ..; do
+	for bad in ../x a/b . .. ''; do
 		run_tunown -2 --separate-stderr add tap0 --user alice --netns "$bad"
-		assert_contains "$stderr" "not a name under /run/netns"
+		assert_contains "$stderr" "not a name under /run/netns nor an absolute path"
 		run_tunown -2 list --netns "$bad"
 	done
 	run ns_links
+	assert_output lo
+}
+
+# ---- --netns PATH: a namespace file, as runtimes pass CNI_NETNS ----
+
+@test "--netns PATH: add, show, list, check and del by the namespace file's path" {
+	local p=/run/netns/$OTHER
+	run_tunown -0 add tap0 --user alice --netns "$p"
+	run other_links
+	assert_output "$(printf 'lo\ntap0')"
+	run_tunown -0 show tap0 --json --netns "$p"
+	assert_equal "$(jq -r .owner_name <<<"$output")" alice
+	run_tunown -0 list --json --netns "$p"
+	assert_equal "$(jq -r '.[].name' <<<"$output")" tap0
+	run_tunown -0 check tap0 --netns "$p" --as alice --no-probe
+	run_tunown -0 del tap0 --netns "$p"
+	run other_links
+	assert_output lo
+}
+
+@test "--netns /proc/PID/ns/net: the namespace a process is in" {
+	ip netns exec "$OTHER" sleep 60 &
+	local pid=$!
+	# The process is in $OTHER once its namespace differs from ours.
+	for _ in $(seq 50); do
+		[ "$(readlink /proc/$pid/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break
+		sleep 0.02
+	done
+	run_tunown -0 add tap7 --user bob --netns /proc/$pid/ns/net
+	run_tunown -0 list --netns /proc/$pid/ns/net
+	assert_output --partial tap7
+	kill $pid
+	wait $pid 2>/dev/null || true
+	assert_equal "$(other_field tap7 .linkinfo.info_data.user)" bob
+	# The sandbox's own namespace, by a path: tap7 is not there.
+	run_tunown -1 check tap7 --netns /proc/$$/ns/net --no-probe --as bob
+	assert_output --partial "no-device"
+}
+
+@test "--netns PATH that is no network namespace, or is missing: exit 1, nothing made" {
+	local p
+	for p in /proc/self/ns/mnt /etc/passwd /run/netns; do
+		run_tunown -1 --separate-stderr add tap0 --user alice --netns "$p"
+		assert_contains "$stderr" "is not a network namespace file"
+	done
+	run_tunown -1 --separate-stderr list --netns /run/netns/nosuchns
+	assert_contains "$stderr" "No such file or directory"
+	run ns_links
+	assert_output lo
+	run other_links
 	assert_output lo
 }
 

@@ -135,6 +135,16 @@ held() {
 	[[ "$stderr" == *"debug-caps: effective=cap_sys_admin permitted=cap_sys_admin inheritable="* ]]
 }
 
+@test "capabilities held: --netns PATH adds cap_sys_ptrace too (for /proc/PID/ns/net), --netns NAME does not" {
+	run --separate-stderr env TUNOWN_DEBUG_CAPS=1 "$TUNOWN" list --netns "/run/netns/$NS"
+	assert_success
+	[[ "$stderr" == *"debug-caps: effective=cap_sys_ptrace,cap_sys_admin permitted=cap_sys_ptrace,cap_sys_admin inheritable="* ]]
+	run --separate-stderr env TUNOWN_DEBUG_CAPS=1 "$TUNOWN" list --netns="/run/netns/$NS"
+	[[ "$stderr" == *"debug-caps: effective=cap_sys_ptrace,cap_sys_admin permitted"* ]]
+	run --separate-stderr env TUNOWN_DEBUG_CAPS=1 "$TUNOWN" add tap0 --user alice --netns "$NS"
+	[[ "$stderr" == *"debug-caps: effective=cap_net_admin,cap_sys_admin permitted"* ]]
+}
+
 @test "capabilities held: list, show, help and --version keep none" {
 	in_ns "$TUNOWN" add tap0 --user alice >/dev/null
 	caps_of list

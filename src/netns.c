@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/nsfs.h>
+
+#include "cli.h"
+#include "netns.h"
+#include "types.h"
+
+int netns_spec_valid(const char *spec)
+{
+	if (!*spec)
+		return -EINVAL;
+	if (spec[0] == '/')
+		return 0;
+	if (strchr(spec, '/') || !strcmp(spec, ".") || !strcmp(spec, ".."))
+		return -EINVAL;
+	return 0;
+}
+
+int netns_spec_path(const char *spec, char *buf, size_t len)
+{
+	int n;
+
+	if (netns_spec_valid(spec))
+		return -EINVAL;
+	n = spec[0] == '/' ? snprintf(buf, len, "%s", spec) : snprintf(buf, len, "/run/netns/%s", spec);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int netns_open(const char *spec)
+{
+	char path[4096];
+	int fd, r;
+
+	if ((r = netns_spec_path(spec, path, sizeof(path))))
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* Another namespace (/proc/PID/ns/mnt) is refused here; any other file
+	 * (ENOTTY, as on kernels before 4.11) is left to setns, which says EINVAL. */
+	r = ioctl(fd, NS_GET_NSTYPE);
+	if (r >= 0 && r != CLONE_NEWNET) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+int netns_join(int fd)
+{
+	return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+}
+
+int netns_check_name(const char *verb, const char *spec)
+{
+	if (netns_spec_valid(spec))
+		return usage_error(verb, "network namespace '%s': not a name under /run/netns nor an absolute path "
+				   "to a namespace file", spec);
+	return 0;
+}
+
+int netns_enter(const char *verb, const char *spec)
+{
+	char path[4096];
+	int fd, r;
+
+	if ((r = netns_check_name(verb, spec)))
+		return r;
+	if (netns_spec_path(spec, path, sizeof(path)) < 0) {
+		errorf(verb, "network namespace '%.64s...': path too long", spec);
+		return EXIT_USAGE;
+	}
+	fd = netns_open(spec);
+	r = fd < 0 ? fd : netns_join(fd);
+	if (fd >= 0)
+		close(fd);
+	if (r == -EINVAL) {
+		errorf(verb, "network namespace '%s': %s is not a network namespace file", spec, path);
+		return EXIT_FAIL;
+	}
+	if (fd < 0) {
+		if (spec[0] == '/')
+			errorf(verb, "network namespace '%s': %s", spec, strerror(-fd));
+		else
+			errorf(verb, "network namespace '%s': %s (%s; 'ip netns list' shows the names)", spec,
+			       strerror(-fd), path);
+		return EXIT_FAIL;
+	}
+	if (r < 0) {
+		errorf(verb, "cannot enter network namespace '%s': %s%s", spec, strerror(-r),
+		       r == -EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : "");
+		return EXIT_FAIL;
+	}
+	return 0;
+}
