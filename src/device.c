@@ -218,8 +218,14 @@ static int create(struct rt *rt, const struct devspec *s, const struct converge_
 		r = -EINVAL;
 		goto out;
 	}
-	if (o->journal && (r = journal_note(o->journal, ifindex, s->name)) < 0) {
+	if (journal_active(o->journal) && (r = journal_note(o->journal, ifindex, s->name)) < 0) {
 		failf(f, EXIT_FAIL, "cannot note '%s' in the journal (%s): %s", s->name, o->journal->path, strerror(-r));
+		goto out;
+	}
+	/* No journal (journal.h): the mark goes on while closing the fd still removes the device. */
+	if (!journal_active(o->journal) &&
+	    (r = rt_change_link(rt, ifindex, &(struct linkchange){ .alias = TUNOWN_ALIAS, .up = -1 })) < 0) {
+		step_failed(f, rt, r, "cannot mark", s->name);
 		goto out;
 	}
 	r = tun_set_persist(fd, true);

@@ -18,18 +18,37 @@ static int by_ifindex(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int journal_open(struct journal *j, struct rt *rt)
+/*
+ * The journal's name, by the namespace's cookie. Without one (before Linux
+ * 5.14: ENOPROTOOPT) there is no name that outlives the namespace safely: the
+ * nsfs inode number of a namespace that is gone goes to the next one created
+ * (seen within a second), whose devices restart at the same ifindexes, so a
+ * journal keyed by it could mark someone else's device. Then j->path stays
+ * empty and the caller marks each device before making it persistent.
+ */
+static int journal_key(struct journal *j, struct rt *rt)
 {
 	uint64_t cookie;
+	int r = rt_netns_cookie(rt, &cookie);
+
+	if (r == -ENOPROTOOPT)
+		return 0;
+	if (r < 0)
+		return r;
+	snprintf(j->path, sizeof(j->path), JOURNAL_DIR "/journal-%" PRIu64, cookie);
+	return 0;
+}
+
+int journal_open(struct journal *j, struct rt *rt)
+{
 	char line[64];
 	FILE *f;
 	int r;
 
 	memset(j, 0, sizeof(*j));
 	j->fd = -1;
-	if ((r = rt_netns_cookie(rt, &cookie)) < 0)
+	if ((r = journal_key(j, rt)) < 0 || !j->path[0])
 		return r;
-	snprintf(j->path, sizeof(j->path), JOURNAL_DIR "/journal-%" PRIu64, cookie);
 	f = fopen(j->path, "re");
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
@@ -116,7 +135,7 @@ int journal_note(struct journal *j, int ifindex, const char *name)
 {
 	int r;
 
-	if (ifindex <= 0)
+	if (ifindex <= 0 || !j->path[0])
 		return -EINVAL;
 	if (j->fd < 0) {
 		if (mkdir(JOURNAL_DIR, 0700) < 0 && errno != EEXIST)

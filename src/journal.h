@@ -9,7 +9,9 @@
  * (/run/tunown/journal-COOKIE, by the namespace's cookie, which the kernel
  * never hands out twice). The next add or apply there, under the lock, marks
  * every listed device that still has that ifindex and name, is tun/tap and
- * has no alias at all; a run that ends removes its journal.
+ * has no alias at all; a run that ends removes its journal. Without a cookie
+ * (before Linux 5.14) there is no journal: each device is marked before it is
+ * made persistent, one round trip more a device (journal_active).
  *
  * The file is written through a shared mapping: a note is a store into the
  * page cache, which outlives the process, not a write(2) per device.
@@ -38,7 +40,12 @@ int journal_open(struct journal *j, struct rt *rt);
  * and sets l->managed. 1 when it did, 0 when l is not one, -errno.
  */
 int journal_adopt(struct journal *j, struct rt *rt, struct link *l, bool dry_run);
-/* Notes a device about to be made persistent. 0 or -errno. */
+/* Whether this namespace has a journal (a cookie to name it by). */
+static inline bool journal_active(const struct journal *j)
+{
+	return j && j->path[0];
+}
+/* Notes a device about to be made persistent (journal_active only). 0 or -errno. */
 int journal_note(struct journal *j, int ifindex, const char *name);
 /* Ends the run: removes the journal (kept when dry_run: nothing was adopted). */
 void journal_close(struct journal *j, bool dry_run);
