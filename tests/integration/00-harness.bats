@@ -38,7 +38,7 @@ teardown() {
 	run bash -c 'findmnt -n -o SOURCE /run | tail -n 1'
 	assert_output tunown-run
 	# Nothing of the host's /run shows through: only what the sandbox and tunown make.
-	run bash -c "ls -A /run | grep -v -x -E 'netns|tunown-etc\\.[A-Za-z0-9]+|tunown\\.lock|tunown'"
+	run bash -c "ls -A /run | grep -v -x -E 'netns|mount|tunown-etc\\.[A-Za-z0-9]+|tunown\\.lock|tunown'"
 	assert_output ""
 }
 
