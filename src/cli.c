@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "privs.h"
 #include "types.h"
 
 /* Control characters in a message (a name holding a newline or an escape
@@ -85,10 +87,18 @@ int print_help(const char *verb)
 int lock_take(const char *verb)
 {
 	const char *path = "/run/tunown.lock";
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int fd;
 
+	/* Without the capability every change would fail; say so before the lock does. */
+	if (!privs_effective(CAP_NET_ADMIN)) {
+		errorf(verb, "needs CAP_NET_ADMIN: run it as root; nothing changed%s",
+		       !strcmp(verb, "apply") ? " ('tunown apply --dry-run' works without it)" : "");
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		errorf(verb, "cannot open the lock '%s': %s", path, strerror(errno));
+		errorf(verb, "cannot open the lock '%s': %s%s", path, strerror(errno),
+		       errno == EACCES ? " (run tunown as root)" : "");
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {

@@ -163,6 +163,38 @@ static int adopt(struct journal *j, struct rt *rt, struct linkset *links, bool d
 	return 0;
 }
 
+/*
+ * The journal of the namespace. Only the real run needs it: a dry run by a
+ * user who cannot read it (root's /run/tunown is 0700) goes on without, and
+ * *unread says why.
+ */
+static int open_journal(struct journal *j, struct rt *rt, bool dry_run, int *unread)
+{
+	int r = journal_open(j, rt);
+
+	if (r == -EACCES && dry_run) {
+		*unread = r;
+		return 0;
+	}
+	return r;
+}
+
+/* What an unread journal means for the prediction, said once, and only when it can matter. */
+static void journal_unread_note(const struct journal *j, int err, const struct linkset *links, const char *netns)
+{
+	size_t n = 0;
+
+	/* Only a tun/tap device without any alias can be one a killed run left (journal_adopt). */
+	for (size_t i = 0; i < links->n; i++)
+		n += links->v[i].is_tun && !links->v[i].has_alias;
+	if (!n)
+		return;
+	errorf("apply", "note: cannot read the journal '%s'%s%s: %s; a device a killed run left unmarked "
+	       "would be adopted and converged by the real run, while this dry run takes %zu tun/tap "
+	       "device%s without an alias as not tunown's (run it as root to know)", j->path,
+	       netns ? " of " : "", netns ? netns : "", strerror(-err), n, n == 1 ? "" : "s");
+}
+
 /* Every device of one network namespace (already entered). Returns the number that failed. */
 static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const char *netns, const struct opts *o)
 {
@@ -171,10 +203,11 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 	struct addrlist have = { 0 };
 	struct journal j = { .fd = -1 };
 	struct rt *rt = NULL;
-	int failed = 0, r;
+	int failed = 0, r, jerr = 0;
 	char text[600];
 
-	if ((r = rt_open(&rt)) < 0 || (r = journal_open(&j, rt)) < 0 || (r = linkset_load(rt, &links)) < 0 ||
+	if ((r = rt_open(&rt)) < 0 || (r = open_journal(&j, rt, o->dry_run, &jerr)) < 0 ||
+	    (r = linkset_load(rt, &links)) < 0 ||
 	    (r = adopt(&j, rt, &links, o->dry_run)) < 0 || (r = addrset_load(rt, 0, &addrs)) < 0) {
 		for (size_t i = 0; i < nidx; i++) {
 			snprintf(text, sizeof(text), "'%s': cannot read the interfaces of the network namespace: %s",
@@ -184,6 +217,8 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 		failed = (int)nidx;
 		goto out;
 	}
+	if (jerr)
+		journal_unread_note(&j, jerr, &links, netns);
 	for (size_t i = 0; i < nidx; i++) {
 		const struct devspec *s = &c->devs[idx[i]];
 		const struct link *cur = linkset_find(&links, s->name);

@@ -27,6 +27,7 @@
 #include "ids.h"
 #include "output.h"
 #include "parse.h"
+#include "privs.h"
 #include "tun.h"
 
 const char check_help[] =
@@ -284,18 +285,6 @@ static int probe_child(const struct opts *o, const struct creds *c, const struct
 	return r;
 }
 
-static bool has_cap(cap_value_t cap)
-{
-	cap_t caps = cap_get_proc();
-	cap_flag_value_t v = CAP_CLEAR;
-
-	if (caps) {
-		cap_get_flag(caps, cap, CAP_EFFECTIVE, &v);
-		cap_free(caps);
-	}
-	return v == CAP_SET;
-}
-
 /* Whether the probe can be the checked credentials, and whether it must change to them. */
 static bool probe_possible(const struct opts *o, const struct creds *c, const struct verdict *v,
 			   const struct link *l, bool *become, struct probe *p)
@@ -313,13 +302,13 @@ static bool probe_possible(const struct opts *o, const struct creds *c, const st
 	else if (o->pid && c->userns != USERNS_SAME)
 		snprintf(p->skipped, sizeof(p->skipped),
 			 "the process lives in another user namespace");
-	else if ((o->as_set || o->pid) && !(has_cap(CAP_SETUID) && has_cap(CAP_SETGID)))
+	else if ((o->as_set || o->pid) && !(privs_effective(CAP_SETUID) && privs_effective(CAP_SETGID)))
 		snprintf(p->skipped, sizeof(p->skipped), "taking on %s needs root",
 			 o->as_set ? "another user's credentials" : "the process's credentials");
-	else if (v->probe_cap && !has_cap(CAP_NET_ADMIN))
+	else if (v->probe_cap && !privs_effective(CAP_NET_ADMIN))
 		snprintf(p->skipped, sizeof(p->skipped),
 			 "the program would hold CAP_NET_ADMIN, which this session lacks");
-	else if (o->pid && c->other_netns && !has_cap(CAP_SYS_ADMIN))
+	else if (o->pid && c->other_netns && !privs_effective(CAP_SYS_ADMIN))
 		snprintf(p->skipped, sizeof(p->skipped),
 			 "entering the process's network namespace needs root");
 	else
@@ -541,6 +530,8 @@ int check_main(int argc, char **argv)
 		.holders = holders,
 		.creds = &b.c,
 		.pid_mode = o.pid != 0,
+		.self = !o.pid && !o.as_set,
+		.sees_all_holders = privs_effective(CAP_SYS_PTRACE),
 		.node = &node,
 		.mode = o.mode,
 		.multi_queue = o.flags_given ? o.mq : -1,
@@ -564,7 +555,8 @@ int check_main(int argc, char **argv)
 		in.nholders = holders_find(o.name, holders, MAX_HOLDERS);
 	make_labels(&o, &b, in.link, &t);
 	in.user = t.user;
-	in.login = t.short_user;
+	/* Root checking itself: a fix says "--user root" only when root is meant. */
+	in.login = in.self && b.c.uid == 0 ? "USER" : t.short_user;
 	in.owner = *t.owner ? t.owner : NULL;
 	in.group = *t.group ? t.group : NULL;
 	in.group_arg = t.group_arg;

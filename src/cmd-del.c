@@ -93,8 +93,8 @@ int del_main(int argc, char **argv)
 			errorf("del", "no device '%s' in this network namespace", arg);
 			r = EXIT_FAIL;
 		} else if (!l->is_tun) {
-			errorf("del", "'%s' is a %s interface, not tun/tap: tunown deletes only tun/tap devices",
-			       arg, l->kind[0] ? l->kind : "non-tun");
+			errorf("del", "'%s' is not a tun/tap device (kind: %s): tunown deletes only tun/tap devices",
+			       arg, link_kind(l));
 			r = EXIT_FAIL;
 		} else if (taken[l - links.v]) {
 			errorf("del", "device name '%s': given twice", arg);

@@ -209,7 +209,7 @@ int show_main(int argc, char **argv)
 		goto out;
 	}
 	if (!l.is_tun) {
-		errorf("show", "'%s' is a %s interface, not tun/tap", ifname, l.kind[0] ? l.kind : "non-tun");
+		errorf("show", "'%s' is not a tun/tap device (kind: %s)", ifname, link_kind(&l));
 		r = EXIT_FAIL;
 		goto out;
 	}

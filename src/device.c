@@ -190,8 +190,7 @@ static int create(struct rt *rt, const struct devspec *s, const struct converge_
 
 	r = tun_open(&fd);
 	if (r < 0)
-		return failf(f, EXIT_FAIL, "cannot open '%s': %s%s", tun_path(), strerror(-r),
-			     r == -EACCES || r == -EPERM ? " (run as root)" : "");
+		return failf(f, EXIT_FAIL, "cannot open '%s': %s%s", tun_path(), strerror(-r), tun_open_hint(r));
 	r = tun_attach(fd, s->name, flags);
 	if (r < 0) {
 		failf(f, EXIT_FAIL, "cannot create '%s': %s%s", s->name, strerror(-r),
@@ -280,8 +279,8 @@ static int conflicts(const struct devspec *s, const struct link *cur, const stru
 	bool mq = s->multi_queue == 1;
 
 	if (!cur->is_tun)
-		return failf(f, EXIT_FAIL, "'%s' is a %s interface, not tun/tap: tunown changes only tun/tap devices; choose another name",
-			     s->name, cur->kind[0] ? cur->kind : "non-tun");
+		return failf(f, EXIT_FAIL, "'%s' is not a tun/tap device (kind: %s): tunown changes only tun/tap devices; choose another name",
+			     s->name, link_kind(cur));
 	if (cur->mode != mode)
 		return failf(f, EXIT_FAIL, "'%s' is a %s device, not %s: delete it first (tunown del %s) or ask for --%s",
 			     s->name, mode_name(cur->mode), mode_name(mode), s->name, mode_name(cur->mode));
@@ -481,7 +480,7 @@ static int change(struct rt *rt, const struct devspec *s, const struct link *cur
 		if (r < 0) {
 			failf(f, EXIT_FAIL, "cannot re-attach '%s' to change its %s: %s%s", s->name,
 			      p->owner ? "owner" : p->group ? "group" : p->persist ? "persist flag" : "flags",
-			      strerror(-r), r == -EBUSY ? " (a program holds it; stop it first)" : "");
+			      strerror(-r), r == -EBUSY ? " (a program holds it; stop it first)" : tun_open_hint(r));
 			if (p->up)
 				rt_change_link(rt, cur->ifindex, &(struct linkchange){ .up = cur->up });
 			goto undo;

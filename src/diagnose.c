@@ -332,12 +332,8 @@ static void check_kind(struct ctx *x)
 	const struct link *l = in->link;
 	struct finding *f = add(x, "not-tun", LEVEL_FAIL, -EINVAL);
 
-	if (*l->kind)
-		say(f->message, "'%s' is a %s interface, not a TUN/TAP device: "
-		    "TUNSETIFF answers EINVAL", in->name, l->kind);
-	else
-		say(f->message, "'%s' is not a TUN/TAP device (no link kind: a "
-		    "physical or loopback interface): TUNSETIFF answers EINVAL", in->name);
+	say(f->message, "'%s' is not a tun/tap device (kind: %s): TUNSETIFF answers EINVAL",
+	    in->name, link_kind(l));
 	say(f->fix, "pick a TUN/TAP device (tunown list), or create one under "
 	    "another name: tunown add NAME --user %s", in->login);
 }
@@ -428,6 +424,30 @@ static bool check_ids(struct ctx *x, enum level level)
 	return false;
 }
 
+/*
+ * The caller checks itself and holds CAP_NET_ADMIN, which lets it past any
+ * owner and group: the owner and group findings would only describe the
+ * caller, so it is told how to check the program's user instead.
+ */
+static void note_self_capability(struct ctx *x)
+{
+	const struct check_input *in = x->in;
+	struct finding *f = add(x, "self-capability", LEVEL_INFO, 0);
+	char ids[FINDING_TEXT] = "";
+
+	if (in->owner && in->group)
+		snprintf(ids, sizeof(ids), "owned by %s, group %s", in->owner, in->group);
+	else
+		snprintf(ids, sizeof(ids), "%s %s", in->owner ? "owned by" : "with the group",
+			 in->owner ? in->owner : in->group ? in->group : "?");
+	say(f->message, "%s, which attaches to any device whoever owns it; '%s' is %s, so "
+	    "this says nothing about a program run by another user",
+	    in->creds->uid == 0 ? "you are root (CAP_NET_ADMIN)" : "you hold CAP_NET_ADMIN",
+	    in->name, ids);
+	say(f->fix, "use --as USER or --pid PID to check a program's user: tunown check %s --as USER",
+	    in->name);
+}
+
 static void check_busy(struct ctx *x)
 {
 	const struct check_input *in = x->in;
@@ -451,6 +471,11 @@ static void check_busy(struct ctx *x)
 	if (*who)
 		say(f->message, "'%s' is single-queue and already attached by process %s: "
 		    "EBUSY", in->name, who);
+	else if (!in->sees_all_holders)
+		say(f->message, "'%s' is single-queue and already attached by a process "
+		    "tunown cannot see, most likely one of another user: without root, other "
+		    "users' /proc/PID/fdinfo cannot be read (run 'tunown check' as root to name "
+		    "it): EBUSY", in->name);
 	else
 		say(f->message, "'%s' is single-queue and already attached by a process "
 		    "tunown cannot see (another PID namespace, or /proc hidden): EBUSY",
@@ -531,7 +556,10 @@ static void check_device(struct ctx *x, enum tun_mode mode, bool mq)
 		explain_userns(x, LEVEL_FAIL);
 		explain_filecaps(x, LEVEL_FAIL);
 	}
-	check_ids(x, LEVEL_FAIL);
+	if (!ids_ok && x->cap_counts && in->self && !in->binary)
+		note_self_capability(x);
+	else
+		check_ids(x, LEVEL_FAIL);
 	if (!ids_ok && !x->cap_counts && !explain_first) {
 		explain_userns(x, LEVEL_FAIL);
 		if (in->binary && in->binary->net_admin)

@@ -85,6 +85,8 @@ struct check_input {
 	const char *group_arg;      /* "kvm", or the gid: for commands in fixes */
 	const char *subject;        /* "alice", "process 1234 (qemu)", "you" */
 	bool pid_mode;              /* checking a running process (--pid) */
+	bool self;                  /* checking the caller itself (neither --as nor --pid) */
+	bool sees_all_holders;      /* may read every process's fdinfo (CAP_SYS_PTRACE) */
 
 	const struct tun_node *node;
 	const struct filecaps *binary;  /* NULL: no program named */

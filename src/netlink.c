@@ -302,6 +302,7 @@ static int parse_link(const struct nlmsghdr *h, struct link *l)
 	l->ifindex = ifi->ifi_index;
 	l->up = ifi->ifi_flags & IFF_UP;
 	l->carrier = ifi->ifi_flags & IFF_LOWER_UP;
+	l->loopback = ifi->ifi_flags & IFF_LOOPBACK;
 	l->owner = l->group = ID_NONE;
 	if (tb[IFLA_IFNAME])
 		nla_strlcpy(l->name, tb[IFLA_IFNAME], sizeof(l->name));

@@ -82,6 +82,18 @@ const struct privs_start *privs_at_start(void)
 	return &start;
 }
 
+bool privs_effective(int cap)
+{
+	cap_t caps = cap_get_proc();
+	cap_flag_value_t v = CAP_CLEAR;
+
+	if (caps) {
+		cap_get_flag(caps, (cap_value_t)cap, CAP_EFFECTIVE, &v);
+		cap_free(caps);
+	}
+	return v == CAP_SET;
+}
+
 /*
  * Whether argv names the long option: "--NAME", "--NAME=VALUE", or an
  * abbreviation getopt_long would take for it ("--net"). An abbreviation that

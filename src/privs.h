@@ -21,4 +21,7 @@ struct privs_start {
 };
 const struct privs_start *privs_at_start(void);
 
+/* Whether the effective set holds cap now (after privs_init: the caller had it and the command keeps it). */
+bool privs_effective(int cap);
+
 #endif

@@ -32,6 +32,18 @@ int tun_open(int *fd)
 	return 0;
 }
 
+const char *tun_open_hint(int err)
+{
+	static char hint[200];
+
+	if (err == -ENOENT || err == -ENODEV) {
+		snprintf(hint, sizeof(hint), " (load the driver and create the node: modprobe tun; "
+			 "mknod %s c 10 200; chmod 0666 %s)", tun_path(), tun_path());
+		return hint;
+	}
+	return err == -EACCES || err == -EPERM ? " (run as root)" : "";
+}
+
 int tun_attach(int fd, const char *name, int flags)
 {
 	struct ifreq ifr = { .ifr_flags = (short)flags };

@@ -9,6 +9,8 @@
 /* The path of the clone device; TUNOWN_TUN_PATH overrides it for tests. */
 const char *tun_path(void);
 int tun_open(int *fd);
+/* What to do about tun_open's error, " (modprobe tun; mknod ...)", or "". */
+const char *tun_open_hint(int err);
 int tun_attach(int fd, const char *name, int flags);
 int tun_set_owner(int fd, uint32_t uid);
 int tun_set_group(int fd, uint32_t gid);

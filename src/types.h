@@ -78,6 +78,7 @@ struct link {
 	uint32_t group;             /* ID_NONE when unset */
 	bool persist, multi_queue, vnet_hdr, pi;
 	bool up, carrier;
+	bool loopback;              /* IFF_LOOPBACK: lo, which has no link kind */
 	bool has_alias;             /* any IFLA_IFALIAS */
 	bool managed;               /* IFLA_IFALIAS is TUNOWN_ALIAS */
 	uint32_t mtu, min_mtu, max_mtu;
@@ -86,6 +87,12 @@ struct link {
 	bool has_mac;
 	uint8_t mac[6];
 };
+
+/* What an interface is, for messages: its link kind, "loopback", or "none" (a physical device). */
+static inline const char *link_kind(const struct link *l)
+{
+	return l->kind[0] ? l->kind : l->loopback ? "loopback" : "none";
+}
 
 void devspec_init(struct devspec *s);
 void devspec_free(struct devspec *s);

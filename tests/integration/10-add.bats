@@ -329,6 +329,7 @@ conflict() {
 
 @test "conflict: lo" {
 	conflict add lo --user alice --tap
+	assert_output --partial "'lo' is not a tun/tap device (kind: loopback)"
 }
 
 @test "conflict: a tap device asked to be tun" {
@@ -420,4 +421,15 @@ conflict() {
 	run_tunown -2 add tap0 --user alice --mtu 65535 --address 10.8.0.1/24
 	assert_equal "${#lines[@]}" 1
 	assert_equal "$(ns_state)" "$before"
+}
+
+@test "add without a clone device: says how to load the driver and make the node" {
+	export TUNOWN_TUN_PATH=/run/tunown-no-such-node
+	run_tunown add tap0 --user alice
+	unset TUNOWN_TUN_PATH
+	assert_failure 1
+	assert_output --partial "cannot open '/run/tunown-no-such-node': No such file or directory"
+	assert_output --partial "modprobe tun; mknod /run/tunown-no-such-node c 10 200"
+	run ns_links
+	assert_output lo
 }

@@ -66,6 +66,9 @@ refused() {
 		refused del "$dev"
 		assert_output --partial "$dev"
 	done
+	assert_output --partial "'lo' is not a tun/tap device (kind: loopback)"
+	refused del veth0
+	assert_output --partial "'veth0' is not a tun/tap device (kind: veth)"
 }
 
 @test "del: refuses an unknown name" {

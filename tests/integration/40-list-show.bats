@@ -156,3 +156,11 @@ sorted_flags() {
 	assert_success
 	assert_equal "$(jq -r '.[].name' <<<"$output")" tap0
 }
+
+@test "show: another kind of interface is named with its kind" {
+	run_tunown -1 show lo
+	assert_output "tunown: show: 'lo' is not a tun/tap device (kind: loopback)"
+	in_ns ip link add br0 type bridge
+	run_tunown -1 show br0
+	assert_output "tunown: show: 'br0' is not a tun/tap device (kind: bridge)"
+}

@@ -491,3 +491,35 @@ LANDLOCK='
 	assert_failure 2
 	assert_output --partial "--as needs root"
 }
+
+@test "check as root without --as: says root gets in anywhere and how to check a program's user" {
+	in_ns ip tuntap add dev tap0 mode tap user alice
+	check_json root tap0
+	assert_verdict ok 0
+	assert_equal "$(field .rule)" capability
+	assert_finding self-capability
+	run finding_message self-capability
+	assert_output --partial "you are root (CAP_NET_ADMIN)"
+	assert_output --partial "alice (uid 1001)"
+	check_json root tap0
+	run jq -r '.findings[].fix' <<<"$output"
+	assert_output --partial "use --as USER or --pid PID to check a program's user"
+	refute_output --partial "--user root"
+	# With --as the owner's rules are judged again.
+	check_json root tap0 --as bob
+	assert_verdict owner-mismatch 1
+}
+
+@test "check busy seen by a user: the likely cause is other users' fdinfo" {
+	in_ns ip tuntap add dev tap0 mode tap
+	hold_device alice tap0
+	check_json bob tap0 --no-probe
+	assert_equal "$status" 1
+	assert_equal "$(field .cause)" busy
+	run finding_message busy
+	assert_output --partial "other users' /proc/PID/fdinfo cannot be read"
+	# Root reads every fdinfo: the holder is named.
+	check_json root tap0 --as bob --no-probe
+	run finding_message busy
+	assert_output --regexp "process [0-9]+ \(attach, uid 1001\)"
+}

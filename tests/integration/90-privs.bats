@@ -264,3 +264,78 @@ others() {
 	assert_success
 	[ "$(others)" = "$before" ]
 }
+
+# ---- without root ----
+
+# conf_dir: a directory every user can read, in $COPIES (removed by teardown).
+conf_dir() {
+	[ -n "$COPIES" ] || {
+		COPIES=$(mktemp -d /run/tunown-privs.XXXXXX)
+		chmod 0755 "$COPIES"
+	}
+}
+
+@test "without root: add, del and apply say they need CAP_NET_ADMIN, exit 1, nothing changed" {
+	conf_dir
+	in_ns "$TUNOWN" add tap0 --user alice >/dev/null
+	printf '[tap1]\nuser = alice\n' >"$COPIES/one.conf"
+	chmod 0644 "$COPIES/one.conf"
+	local before
+	before=$(ns_state)
+	local args
+	for args in "add tap1 --user alice" "del tap0" "apply $COPIES/one.conf"; do
+		echo "\$ (alice) tunown $args"
+		# shellcheck disable=SC2086
+		run --separate-stderr as_user alice "$TUNOWN" $args
+		echo "$stderr"
+		assert_failure 1
+		[[ "$stderr" == *"needs CAP_NET_ADMIN: run it as root; nothing changed"* ]] ||
+			fail "no word of CAP_NET_ADMIN: $stderr"
+		[[ "$stderr" != *"lock"* ]] || fail "the lock is not the user's problem: $stderr"
+	done
+	[[ "$stderr" == *"'tunown apply --dry-run' works without it"* ]] || fail "apply: no dry-run hint"
+	[ "$(ns_state)" = "$before" ]
+}
+
+@test "without root: apply --dry-run and check work after root made /run/tunown (0700)" {
+	conf_dir
+	in_ns "$TUNOWN" add tap0 --user alice >/dev/null
+	# What root's runs leave (the journal's directory), made here if this build does not.
+	[ -d /run/tunown ] || mkdir -m 0700 /run/tunown
+	run stat -c %a /run/tunown
+	assert_output 700
+	printf '[tap0]\nuser = alice\nmtu = 1400\n[tap1]\nuser = bob\n' >"$COPIES/two.conf"
+	chmod 0644 "$COPIES/two.conf"
+	echo "\$ (alice) tunown apply --dry-run two.conf"
+	run --separate-stderr as_user alice "$TUNOWN" apply --dry-run "$COPIES/two.conf"
+	echo "$output"; echo "stderr: $stderr"
+	assert_success
+	assert_output "tap0: would change (mtu)
+tap1: would create"
+	# Nothing in the namespace could be a killed run's device: no word about the journal.
+	assert_equal "$stderr" ""
+	echo "\$ (alice) tunown check tap0"
+	run as_user alice "$TUNOWN" check tap0
+	echo "$output"
+	assert_success
+	assert_line "tap0: alice (uid 1001) can attach (owner)"
+	assert_line "probe: ok, as predicted"
+}
+
+@test "without root: a dry run that cannot read the journal says what that means for tun devices without an alias" {
+	conf_dir
+	in_ns "$TUNOWN" add tap0 --user alice >/dev/null
+	[ -d /run/tunown ] || mkdir -m 0700 /run/tunown
+	in_ns ip tuntap add dev tapx mode tap user alice
+	printf '[tapx]\nuser = alice\n' >"$COPIES/x.conf"
+	chmod 0644 "$COPIES/x.conf"
+	run --separate-stderr as_user alice "$TUNOWN" apply --dry-run "$COPIES/x.conf"
+	echo "$output"; echo "stderr: $stderr"
+	# The real run as root refuses it too (nothing in the journal): the same status.
+	assert_failure 1
+	[[ "$stderr" == *"cannot read the journal '/run/tunown/journal-"*"Permission denied"* ]] ||
+		fail "no note about the journal"
+	[[ "$stderr" == *"1 tun/tap device without an alias as not tunown's"* ]] || fail "no consequence named"
+	run in_ns "$TUNOWN" apply --dry-run "$COPIES/x.conf"
+	assert_failure 1
+}
