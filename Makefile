@@ -9,7 +9,7 @@ PKG_CONFIG  ?= pkg-config
 
 CC          ?= cc
 BUILD       := build
-PKGS        := libnl-3.0 libnl-route-3.0 libcap
+PKGS        := libnl-3.0 libnl-route-3.0 libcap jansson
 
 # Hardening is the default; SANITIZE=1 swaps optimisation for sanitizers.
 CFLAGS      ?= -O2 -g
@@ -196,7 +196,7 @@ lint:
 	clang-tidy --quiet --warnings-as-errors='*' -checks='$(subst $(lint_space),,$(TIDY_CHECKS))' \
 	  $(LINT_SRCS) -- $(CPPFLAGS) -Isrc -std=gnu11
 
-DEB_PKGS := build-essential pkg-config libnl-3-dev libnl-route-3-dev libcap-dev \
+DEB_PKGS := build-essential pkg-config libnl-3-dev libnl-route-3-dev libcap-dev libjansson-dev \
             libcmocka-dev bats bats-assert bats-support mandoc iproute2 util-linux \
             libcap2-bin bash-completion zsh fish strace clang valgrind cppcheck
 deps:

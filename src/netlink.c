@@ -314,6 +314,8 @@ static int parse_link(const struct nlmsghdr *h, struct link *l)
 		l->max_mtu = nla_get_u32(tb[IFLA_MAX_MTU]);
 	if (tb[IFLA_GROUP])
 		l->netdev_group = nla_get_u32(tb[IFLA_GROUP]);
+	if (tb[IFLA_MASTER])
+		l->master = (int)nla_get_u32(tb[IFLA_MASTER]);
 	if (tb[IFLA_CARRIER])
 		l->carrier = nla_get_u8(tb[IFLA_CARRIER]);
 	if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6) {
@@ -503,7 +505,8 @@ static int change_msg(int ifindex, const struct linkchange *c, struct nl_msg **m
 	    (c->mtu && nla_put_u32(*msg, IFLA_MTU, c->mtu) < 0) ||
 	    (c->mac && nla_put(*msg, IFLA_ADDRESS, 6, c->mac) < 0) ||
 	    (c->alias && nla_put_string(*msg, IFLA_IFALIAS, c->alias) < 0) ||
-	    (c->set_group && nla_put_u32(*msg, IFLA_GROUP, c->group) < 0)) {
+	    (c->set_group && nla_put_u32(*msg, IFLA_GROUP, c->group) < 0) ||
+	    (c->master > 0 && nla_put_u32(*msg, IFLA_MASTER, (uint32_t)c->master) < 0)) {
 		nlmsg_free(*msg);
 		*msg = NULL;
 		return -ENOMEM;
@@ -626,6 +629,30 @@ int rt_add_addr(struct rt *nl, int ifindex, const struct ipaddr *a)
 int rt_del_addr(struct rt *nl, int ifindex, const struct ipaddr *a)
 {
 	return addr_request(nl, ifindex, a, false);
+}
+
+/* RTM_NEWROUTE in the main table, out of ifindex, with a gateway when the route has one. */
+int rt_add_route(struct rt *nl, int ifindex, const struct route *rt)
+{
+	size_t n = rt->dst.family == AF_INET ? 4 : 16;
+	struct rtmsg m = {
+		.rtm_family = (unsigned char)rt->dst.family,
+		.rtm_dst_len = rt->dst.prefixlen,
+		.rtm_table = RT_TABLE_MAIN,
+		.rtm_protocol = RTPROT_BOOT,
+		.rtm_scope = rt->has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
+		.rtm_type = RTN_UNICAST,
+	};
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+
+	if (!msg || nlmsg_append(msg, &m, sizeof(m), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(msg, RTA_DST, (int)n, rt->dst.addr) < 0 ||
+	    (rt->has_gw && nla_put(msg, RTA_GATEWAY, (int)n, rt->gw) < 0) ||
+	    nla_put_u32(msg, RTA_OIF, (uint32_t)ifindex) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return request(nl, msg);
 }
 
 static int dellink(struct rt *nl, int ifindex, bool by_group, uint32_t group)

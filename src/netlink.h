@@ -42,6 +42,7 @@ struct linkchange {
 	int up;                     /* -1 leave, 0 down, 1 up */
 	bool set_group;
 	uint32_t group;
+	int master;                 /* 0: leave; an ifindex: make the link its port (IFLA_MASTER) */
 };
 int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c);
 /*
@@ -56,6 +57,8 @@ int rt_setup_link(struct rt *nl, int ifindex, const struct linkchange *before,
 int rt_add_addr(struct rt *nl, int ifindex, const struct ipaddr *a);
 int rt_del_addr(struct rt *nl, int ifindex, const struct ipaddr *a);
 int rt_del_link(struct rt *nl, int ifindex);
+/* A route out of ifindex (the routes of a CNI result). */
+int rt_add_route(struct rt *nl, int ifindex, const struct route *rt);
 /* Deletes every device of a netdev group in one kernel batch. */
 int rt_del_group(struct rt *nl, uint32_t group);
 

@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "cli.h"
+#include "cni.h"
 #include "commands.h"
 #include "privs.h"
 #include "types.h"
@@ -45,6 +48,12 @@ int main(int argc, char **argv)
 {
 	int r;
 
+	/* Run by a container runtime: CNI_COMMAND in the environment, no arguments. */
+	if (argc == 1 && getenv("CNI_COMMAND")) {
+		if ((r = privs_init("cni", 0, argv + 1)))
+			return r;
+		return cni_main();
+	}
 	/* First of all, even for --help: refuse to be a privilege helper, keep what the command needs. */
 	if ((r = privs_init(argc > 1 && command_find(argv[1]) ? argv[1] : NULL, argc - 1, argv + 1)))
 		return r;

@@ -43,6 +43,13 @@ struct ipaddr {
 	uint8_t peer[16];
 };
 
+/* A route: destination prefix, and a gateway or none (on-link). */
+struct route {
+	struct ipaddr dst;          /* has_peer unused */
+	bool has_gw;
+	uint8_t gw[16];
+};
+
 /*
  * A device as the user wants it. Tri-state ints are -1 for "not said":
  * on a new device that means the default, on an existing one "leave it".
@@ -84,6 +91,7 @@ struct link {
 	uint32_t mtu, min_mtu, max_mtu;
 	uint32_t queues, disabled_queues;
 	uint32_t netdev_group;      /* IFLA_GROUP */
+	int master;                 /* IFLA_MASTER: the bridge it is a port of, 0 when none */
 	bool has_mac;
 	uint8_t mac[6];
 };
