@@ -5,6 +5,9 @@ PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/sbin
 MANDIR      ?= $(PREFIX)/share/man
 SYSCONFDIR  ?= /etc
+# Where container runtimes look for CNI plugins (Debian's containernetworking-plugins;
+# containerd and most guides use /opt/cni/bin): install puts a link named tunown there.
+CNI_BINDIR  ?= /usr/lib/cni
 PKG_CONFIG  ?= pkg-config
 
 CC          ?= cc
@@ -111,8 +114,12 @@ bench: $(BUILD)/tunown $(BUILD)/bench/floor $(BUILD)/bench/measure
 
 # The whole suite through prove: unit tests (cmocka, TAP), command-line tests,
 # and integration tests in throwaway namespaces (skipped without root).
+# cnitool (the reference CNI caller) is built first, from Debian's source
+# package, by tests/lib/build-cnitool: the tests run in namespaces without network.
+CNITOOL_DIR := build/cnitool
 check: $(BUILD)/tunown $(UNIT_BINS) $(HELPER_BINS) $(REPLAY_BINS) $(SHIM)
-	TUNOWN=$(abspath $(BUILD)/tunown) TUNOWN_TESTBIN=$(abspath $(BUILD)/tests) \
+	$(Q)tests/lib/build-cnitool $(CNITOOL_DIR)
+	TUNOWN=$(abspath $(BUILD)/tunown) TUNOWN_TESTBIN=$(abspath $(BUILD)/tests) TUNOWN_CNITOOL=$(abspath $(CNITOOL_DIR)) \
 	  prove --exec tests/lib/runtest $(UNIT_BINS) $(REPLAY_BINS) $(sort $(wildcard tests/cli/*.bats)) \
 	  $(sort $(wildcard tests/integration/*.bats))
 
@@ -198,7 +205,8 @@ lint:
 
 DEB_PKGS := build-essential pkg-config libnl-3-dev libnl-route-3-dev libcap-dev libjansson-dev \
             libcmocka-dev bats bats-assert bats-support mandoc iproute2 util-linux \
-            libcap2-bin bash-completion zsh fish strace clang valgrind cppcheck
+            libcap2-bin bash-completion zsh fish strace clang valgrind cppcheck \
+            golang-go golang-github-appc-cni-dev containernetworking-plugins dpkg-dev
 deps:
 	@if command -v apt-get >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS); \
@@ -240,7 +248,8 @@ define install_unit
 endef
 
 # What install puts in place; uninstall removes exactly these.
-INSTALLED = $(BINDIR)/tunown $(MANDIR)/man8/tunown.8 $(MANDIR)/man5/tunown.conf.5 \
+INSTALLED = $(BINDIR)/tunown $(CNI_BINDIR)/tunown $(MANDIR)/man8/tunown.8 $(MANDIR)/man5/tunown.conf.5 \
+	$(MANDIR)/man7/tunown-cni.7 \
 	$(BASHCOMPDIR)/tunown $(ZSHCOMPDIR)/_tunown $(FISHCOMPDIR)/tunown.fish \
 	$(if $(UNIT),$(SYSTEMDUNITDIR)/tunown.service) \
 	$(if $(EXAMPLE),$(DOCDIR)/tunown.conf.example)
@@ -251,6 +260,10 @@ install: $(BUILD)/tunown
 	$(call install_file,$(BUILD)/tunown,$(BINDIR),755)
 	$(call install_file,man/tunown.8,$(MANDIR)/man8,644)
 	$(call install_file,man/tunown.conf.5,$(MANDIR)/man5,644)
+	$(call install_file,man/tunown-cni.7,$(MANDIR)/man7,644)
+	@$(if $(Q),echo "  LN      $(DESTDIR)$(CNI_BINDIR)/tunown")
+	$(Q)install -d -m 755 "$(DESTDIR)$(CNI_BINDIR)"
+	$(Q)ln -sf "$(BINDIR)/tunown" "$(DESTDIR)$(CNI_BINDIR)/tunown"
 	$(call install_file,completions/tunown.bash,$(BASHCOMPDIR),644,tunown)
 	$(call install_file,completions/_tunown,$(ZSHCOMPDIR),644)
 	$(call install_file,completions/tunown.fish,$(FISHCOMPDIR),644)

@@ -9,6 +9,7 @@ load ../lib/common
 
 MAN8=$SRC_ROOT/man/tunown.8
 MAN5=$SRC_ROOT/man/tunown.conf.5
+MAN7=$SRC_ROOT/man/tunown-cni.7
 COMMANDS="add del list show check apply help"
 
 # mandoc -Tlint at the style level. Two kinds of message depend on the host,
@@ -58,11 +59,33 @@ assert_all_words() {
 	assert_output ""
 }
 
+@test "tunown-cni.7 is clean under mandoc -Tlint" {
+	run lint "$MAN7"
+	assert_output ""
+}
+
 @test "the pages refer to each other, and to nothing else of ours" {
 	grep -q '^\.Xr tunown\.conf 5' "$MAN8"
+	grep -q '^\.Xr tunown-cni 7' "$MAN8"
 	grep -q '^\.Xr tunown 8' "$MAN5"
-	run grep -h -o '^\.Xr tunown[^ ]* [0-9]' "$MAN8" "$MAN5"
-	refute_output --regexp 'tunown[^ .]|tunown\.[^c]'
+	grep -q '^\.Xr tunown 8' "$MAN7"
+	run grep -h -o '^\.Xr tunown[^ ]* [0-9]' "$MAN8" "$MAN5" "$MAN7"
+	refute_output --regexp 'tunown[^ .-]|tunown\.[^c]|tunown-[^c]'
+}
+
+@test "tunown-cni.7 documents every key of the plugin's configuration and every error code" {
+	local keys k codes c text
+	keys=$(sed -n 's/^#define OWN_KEYS "\(.*\)"/\1/p' "$SRC_ROOT/src/cni-conf.c" | tr -d ,)
+	[ "$(wc -w <<<"$keys")" -ge 13 ]
+	for k in $keys; do
+		grep -q -E "^\.It Ic ([a-zA-Z]+ , )*$k( |\$)" "$MAN7" || fail "no key $k"
+	done
+	codes=$(sed -n 's/^\tCNI_ERR_[A-Z_]* = \([0-9]*\),.*/\1/p' "$SRC_ROOT/src/cni.h")
+	[ "$(wc -w <<<"$codes")" -ge 14 ]
+	text=$(sed -n '/^\.Sh DIAGNOSTICS/,/^\.Sh/p' "$MAN7")
+	for c in $codes; do
+		grep -q -x "\.It $c" <<<"$text" || fail "no code $c"
+	done
 }
 
 @test "tunown.8 documents every option of every command's --help" {

@@ -23,7 +23,9 @@ expected_files() {
 	fishdir=$(pkgvar completionsdir fish)
 	unitdir=$(pkgvar systemdsystemunitdir systemd)
 	echo "$prefix/sbin/tunown"
+	echo /usr/lib/cni/tunown
 	echo "$prefix/share/man/man8/tunown.8"
+	echo "$prefix/share/man/man7/tunown-cni.7"
 	echo "$prefix/share/man/man5/tunown.conf.5"
 	echo "${bashdir:-$prefix/share/bash-completion/completions}/tunown"
 	echo "$prefix/share/zsh/site-functions/_tunown"
@@ -51,10 +53,12 @@ mk() {
 
 	[ "$(stat -c %a "$DEST/usr/local/sbin/tunown")" = 755 ]
 	local f
-	for f in $(expected_files /usr/local | grep -v /sbin/); do
+	for f in $(expected_files /usr/local | grep -v -e /sbin/ -e /cni/); do
 		[ "$(stat -c %a "$DEST$f")" = 644 ] || fail "$f: mode $(stat -c %a "$DEST$f")"
 	done
 	cmp "$SRC_ROOT/man/tunown.8" "$DEST/usr/local/share/man/man8/tunown.8"
+	# The CNI plugin is the same binary, by a link where runtimes look.
+	assert_equal "$(readlink "$DEST/usr/lib/cni/tunown")" /usr/local/sbin/tunown
 	cmp "$SRC_ROOT/completions/tunown.bash" "$DEST$(expected_files /usr/local | grep bash-completion)"
 	run "$DEST/usr/local/sbin/tunown" --version
 	assert_success
@@ -76,10 +80,13 @@ mk() {
 @test "PREFIX, BINDIR, MANDIR and the completion directories can be set" {
 	run mk install DESTDIR="$DEST" PREFIX=/opt/t BINDIR=/opt/t/bin MANDIR=/opt/t/man \
 		BASHCOMPDIR=/opt/t/bash ZSHCOMPDIR=/opt/t/zsh FISHCOMPDIR=/opt/t/fish \
-		SYSTEMDUNITDIR=/opt/t/units
+		SYSTEMDUNITDIR=/opt/t/units CNI_BINDIR=/opt/cni/bin
 	assert_success
+	assert_equal "$(readlink "$DEST/opt/cni/bin/tunown")" /opt/t/bin/tunown
 	run installed_files
 	local expected="/opt/t/bin/tunown
+/opt/cni/bin/tunown
+/opt/t/man/man7/tunown-cni.7
 /opt/t/man/man8/tunown.8
 /opt/t/man/man5/tunown.conf.5
 /opt/t/bash/tunown
@@ -92,7 +99,7 @@ mk() {
 	assert_output "$(sort <<<"$expected")"
 	run mk uninstall DESTDIR="$DEST" PREFIX=/opt/t BINDIR=/opt/t/bin MANDIR=/opt/t/man \
 		BASHCOMPDIR=/opt/t/bash ZSHCOMPDIR=/opt/t/zsh FISHCOMPDIR=/opt/t/fish \
-		SYSTEMDUNITDIR=/opt/t/units
+		SYSTEMDUNITDIR=/opt/t/units CNI_BINDIR=/opt/cni/bin
 	assert_success
 	run installed_files
 	assert_output ""
