@@ -11,6 +11,7 @@
 #include "cmd-add.h"
 #include "commands.h"
 #include "device.h"
+#include "holders.h"
 #include "journal.h"
 #include "ids.h"
 #include "parse.h"
@@ -222,6 +223,7 @@ int add_main(int argc, char **argv)
 	struct devspec s;
 	struct addrlist have = { 0 };
 	struct journal j = { .fd = -1 };
+	struct holders holders = { 0 };
 	struct rt *rt = NULL;
 	struct link cur;
 	struct outcome out;
@@ -267,7 +269,7 @@ int add_main(int argc, char **argv)
 		r = EXIT_FAIL;
 		goto out;
 	}
-	if (device_converge(rt, &s, exists ? &cur : NULL, &have, &(struct converge_opts){ .journal = &j }, &out, &f) < 0) {
+	if (device_converge(rt, &s, exists ? &cur : NULL, &have, &(struct converge_opts){ .journal = &j, .holders = &holders }, &out, &f) < 0) {
 		errorf("add", "%s", f.text);
 		r = f.status;
 		goto out;
@@ -276,6 +278,7 @@ int add_main(int argc, char **argv)
 	r = EXIT_DONE;
 out:
 	journal_close(&j, false);
+	holders_free(&holders);
 	if (lock >= 0)
 		close(lock);
 	addrlist_free(&have);

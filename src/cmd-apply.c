@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "config.h"
 #include "device.h"
+#include "holders.h"
 #include "journal.h"
 #include "linkset.h"
 #include "output.h"
@@ -39,6 +40,7 @@ const char apply_help[] =
 
 struct opts {
 	bool dry_run, prune, json;
+	struct holders *holders;    /* loaded once for the whole run, when first needed */
 };
 
 /* "NAME[@NETNS]: RESULT[ (CHANGES)]", one line a device: plain stdio, which at
@@ -230,7 +232,8 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 		}
 		r = device_converge(rt, s, cur, cur ? &have : NULL,
 				    &(struct converge_opts){ .exact_addrs = true, .managed_only = true,
-							     .dry_run = o->dry_run, .journal = &j },
+							     .dry_run = o->dry_run, .journal = &j,
+							     .holders = o->holders },
 				    &out, &f);
 		if (r < 0) {
 			snprintf(text, sizeof(text), "%s:%u: %s", s->file ? s->file : "-", s->line, f.text);
@@ -266,7 +269,8 @@ int apply_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct opts o = { 0 };
+	struct holders holders = { 0 };
+	struct opts o = { .holders = &holders };
 	struct config c;
 	struct config_errors errs;
 	size_t *idx = NULL;
@@ -375,5 +379,6 @@ out:
 	free(done);
 	config_free(&c);
 	config_errors_free(&errs);
+	holders_free(&holders);
 	return r;
 }

@@ -53,7 +53,6 @@ const char check_help[] =
 
 #define VERB "check"
 #define MAX_SIMILAR 8
-#define MAX_HOLDERS 8
 
 enum { O_AS = 256, O_PID, O_TUN, O_TAP, O_MQ, O_BINARY, O_NOPROBE, O_JSON, O_NETNS };
 
@@ -497,10 +496,22 @@ static int find_device(const struct opts *o, struct link *link, bool *found, str
 	return 0;
 }
 
+/* Who holds the device, in one pass over /proc; a single-queue device's queue is known from them. */
+static void find_holders(struct link *link, struct holders *hs, struct check_input *in)
+{
+	struct netns_id here;
+
+	if (netns_id_self(&here) < 0 || holders_load(hs) < 0)
+		return;
+	link_fill_queues(link, &here, hs);
+	in->nholders = holders_of(hs, &here, link->name, &in->holders);
+	in->sees_all_holders = hs->hidden == 0;
+}
+
 int check_main(int argc, char **argv)
 {
 	struct creds_buf b = { 0 };
-	struct holder holders[MAX_HOLDERS];
+	struct holders holders = { 0 };
 	struct similar sim = { 0 };
 	struct filecaps fc;
 	struct tun_node node;
@@ -527,7 +538,6 @@ int check_main(int argc, char **argv)
 		.link = found ? &link : NULL,
 		.similar = sim.ptrs,
 		.nsimilar = sim.n,
-		.holders = holders,
 		.creds = &b.c,
 		.pid_mode = o.pid != 0,
 		.self = !o.pid && !o.as_set,
@@ -551,8 +561,8 @@ int check_main(int argc, char **argv)
 			in.exe = true;
 		}
 	}
-	if (found && link.is_tun && !link.multi_queue && link.queues > 0)
-		in.nholders = holders_find(o.name, holders, MAX_HOLDERS);
+	if (found && link.is_tun)
+		find_holders(&link, &holders, &in);
 	make_labels(&o, &b, in.link, &t);
 	in.user = t.user;
 	/* Root checking itself: a fix says "--user root" only when root is meant. */
@@ -572,6 +582,7 @@ int check_main(int argc, char **argv)
 	fflush(stdout);
 	r = v.ok ? EXIT_DONE : EXIT_FAIL;
 out:
+	holders_free(&holders);
 	creds_free(&b);
 	return r;
 }

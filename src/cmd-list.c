@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "holders.h"
 #include "netns.h"
 #include "commands.h"
 #include "ids.h"
@@ -77,6 +78,7 @@ static void print_link(const struct link *l, const struct addrset *ix)
 	out_bool("up", "up", l->up);
 	out_bool("carrier", "carrier", l->carrier);
 	out_uint("queues", "queues", l->queues);
+	out_uint("netdev_group", "netdev-group", l->netdev_group);
 	out_strs_begin("addresses", "addresses");
 	const struct addr_entry *e;
 	size_t n = addrset_of(ix, l->ifindex, &e);
@@ -88,10 +90,43 @@ static void print_link(const struct link *l, const struct addrset *ix)
 	out_obj_end();
 }
 
+/* What printing a device needs besides the link: its addresses, and who holds what. */
+struct view {
+	const struct addrset *addrs;
+	struct holders holders;     /* loaded at the first single-queue device */
+	struct netns_id here;
+	bool hidden_used;           /* a single-queue device was judged while some processes were unreadable */
+};
+
+/* A single-queue device's queue is known from its holders only (holders.h). */
+static void fill_queues(struct link *l, struct view *v)
+{
+	if (!l->is_tun || l->multi_queue)
+		return;
+	if (!v->holders.loaded && (netns_id_self(&v->here) < 0 || holders_load(&v->holders) < 0))
+		return;
+	link_fill_queues(l, &v->here, &v->holders);
+	v->hidden_used |= v->holders.hidden > 0;
+}
+
+/* Holders of other users are hidden from a user who is not root: said once, on stderr. */
+static void note_hidden(const char *verb, const struct view *v)
+{
+	if (v->hidden_used)
+		errorf(verb, "note: %zu processes could not be read (not yours; run as root to see them): the queues they hold are not counted",
+		       v->holders.hidden);
+}
+
 static int print_tun(const struct link *l, void *data)
 {
-	if (l->is_tun)
-		print_link(l, data);
+	struct view *v = data;
+	struct link copy;
+
+	if (!l->is_tun)
+		return 0;
+	copy = *l;
+	fill_queues(&copy, v);
+	print_link(&copy, v->addrs);
 	return 0;
 }
 
@@ -167,8 +202,11 @@ int list_main(int argc, char **argv)
 		goto out;
 	out_init(stdout, json ? OUT_JSON : OUT_LINE);
 	out_list_begin();
-	r = rt_links(rt, print_tun, &ix);
+	struct view v = { .addrs = &ix };
+	r = rt_links(rt, print_tun, &v);
 	out_list_end();
+	note_hidden("list", &v);
+	holders_free(&v.holders);
 	if (r < 0) {
 		errorf("list", "cannot list the interfaces: %s", strerror(-r));
 		r = EXIT_FAIL;
@@ -215,8 +253,12 @@ int show_main(int argc, char **argv)
 	}
 	if ((r = read_addrs("show", rt, l.ifindex, &ix)))
 		goto out;
+	struct view v = { .addrs = &ix };
+	fill_queues(&l, &v);
 	out_init(stdout, json ? OUT_JSON : OUT_BLOCK);
 	print_link(&l, &ix);
+	note_hidden("show", &v);
+	holders_free(&v.holders);
 	r = EXIT_DONE;
 out:
 	addrset_free(&ix);

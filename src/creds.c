@@ -3,8 +3,8 @@
  * The facts behind `tunown check`, read from the kernel and the databases:
  * credentials (getgroups, /proc/PID/status, the group database), namespaces
  * (/proc/PID/ns, NS_GET_USERNS/NS_GET_PARENT), file capabilities (libcap),
- * mount flags (statvfs, /proc/self/mountinfo) and the holders of a device
- * (/proc/PID/fdinfo).
+ * and mount flags (statvfs, /proc/self/mountinfo). The holders of a device
+ * are holders.h's.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -454,70 +454,4 @@ void tun_node_read(struct tun_node *n)
 	n->gid = st.st_gid;
 	n->nodev = statvfs(n->path, &vfs) == 0 && (vfs.f_flag & ST_NODEV);
 	n->acl = getxattr(n->path, "system.posix_acl_access", NULL, 0) > 0;
-}
-
-/* ---- holders ---------------------------------------------------------------- */
-
-static bool fdinfo_names(int dirfd, const char *fd, const char *needle)
-{
-	char buf[4096];
-	int f = openat(dirfd, fd, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (f < 0)
-		return false;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return strstr(buf, needle) != NULL;
-}
-
-static bool pid_holds(pid_t pid, const char *needle)
-{
-	char path[64];
-	struct dirent *e;
-	bool found = false;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo", (int)pid);
-	d = opendir(path);
-	if (!d)
-		return false;
-	while (!found && (e = readdir(d)))
-		if (isdigit((unsigned char)e->d_name[0]))
-			found = fdinfo_names(dirfd(d), e->d_name, needle);
-	closedir(d);
-	return found;
-}
-
-size_t holders_find(const char *name, struct holder *out, size_t max)
-{
-	char needle[IFNAMSIZ + 8];
-	struct dirent *e;
-	size_t n = 0;
-	DIR *d = opendir("/proc");
-
-	if (!d)
-		return 0;
-	snprintf(needle, sizeof(needle), "iff:\t%s\n", name);
-	while (n < max && (e = readdir(d))) {
-		if (!isdigit((unsigned char)e->d_name[0]))
-			continue;
-		pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
-		struct creds_buf b;
-
-		if (pid == getpid() || !pid_holds(pid, needle))
-			continue;
-		out[n] = (struct holder){ .pid = pid, .uid = ID_NONE };
-		if (creds_pid(&b, pid) == 0) {
-			out[n].uid = b.c.uid;
-			snprintf(out[n].comm, sizeof(out[n].comm), "%s", b.comm);
-		}
-		creds_free(&b);
-		n++;
-	}
-	closedir(d);
-	return n;
 }

@@ -2,8 +2,8 @@
 /*
  * Gathering what diagnose.h reasons about: the credentials of this process,
  * of a login of some user, or of a running process; a program's file
- * capabilities and mount; the tun clone device; the processes holding a
- * device. Functions return 0 or -errno and print nothing.
+ * capabilities and mount; the tun clone device. Functions return 0 or
+ * -errno and print nothing.
  */
 #ifndef TUNOWN_CREDS_H
 #define TUNOWN_CREDS_H
@@ -39,8 +39,5 @@ int filecaps_read(const char *path, struct filecaps *out, char *mnt, size_t mntl
 
 /* The tun clone device at tun_path(). */
 void tun_node_read(struct tun_node *n);
-
-/* The processes with a queue of the device: "iff:\tNAME" in /proc/PID/fdinfo. */
-size_t holders_find(const char *name, struct holder *out, size_t max);
 
 #endif

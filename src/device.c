@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "device.h"
+#include "holders.h"
 #include "ids.h"
 #include "journal.h"
 #include "parse.h"
@@ -498,6 +499,20 @@ undo:
 	return -1;
 }
 
+/* Whether a program holds a single-queue device, which a re-attach would then meet with EBUSY. */
+static bool held(const struct link *cur, const struct converge_opts *o)
+{
+	struct holders none = { 0 };
+	struct netns_id here;
+	bool r;
+
+	if (netns_id_self(&here) < 0)
+		return false;
+	r = link_held(cur, &here, o->holders ? o->holders : &none);
+	holders_free(&none);
+	return r;
+}
+
 int device_converge(struct rt *rt, const struct devspec *s, const struct link *cur,
 		    const struct addrlist *addrs, const struct converge_opts *o,
 		    struct outcome *out, struct failure *f)
@@ -528,7 +543,7 @@ int device_converge(struct rt *rt, const struct devspec *s, const struct link *c
 	out->kind = out->changes[0] ? DEV_CHANGED : DEV_UNCHANGED;
 	if (out->kind == DEV_UNCHANGED || o->dry_run)
 		return 0;
-	if ((p.owner || p.group || p.flags || p.persist) && !cur->multi_queue && cur->queues > 0)
+	if ((p.owner || p.group || p.flags || p.persist) && !cur->multi_queue && held(cur, o))
 		return failf(f, EXIT_FAIL, "'%s' is attached by a program and changing its %s needs a re-attach: stop the program first ('tunown check %s' names it)",
 			     s->name, p.owner ? "owner" : p.group ? "group" : p.persist ? "persist flag" : "flags", s->name);
 	hold_signals();

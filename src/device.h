@@ -14,6 +14,7 @@
 enum outcome_kind { DEV_CREATED, DEV_CHANGED, DEV_UNCHANGED };
 
 struct journal;
+struct holders;
 
 struct outcome {
 	enum outcome_kind kind;
@@ -30,6 +31,7 @@ struct converge_opts {
 	bool managed_only;          /* refuse devices tunown did not create (apply) */
 	bool dry_run;               /* only say what would be done */
 	struct journal *journal;    /* where new devices are noted (journal.h), or NULL */
+	struct holders *holders;    /* who holds what (holders.h), loaded when a re-attach needs it; or NULL */
 };
 
 /* The current addresses of one device, for convergence. */

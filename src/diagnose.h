@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 
+#include "holders.h"
 #include "types.h"
 
 /* Where the process's user namespace sits against the one owning the device's netns. */
@@ -62,19 +63,13 @@ struct filecaps {
 	const char *mountpoint;     /* that mount, for messages */
 };
 
-/* A process holding a queue of the device. */
-struct holder {
-	pid_t pid;
-	char comm[17];
-	uint32_t uid;
-};
 
 struct check_input {
 	const char *name;
 	const struct link *link;    /* NULL: no interface of that name */
 	const char *const *similar; /* names close to it, when there is none */
 	size_t nsimilar;
-	const struct holder *holders;
+	const struct holder *holders;   /* the processes holding it (holders.h) */
 	size_t nholders;
 
 	const struct creds *creds;
@@ -86,7 +81,7 @@ struct check_input {
 	const char *subject;        /* "alice", "process 1234 (qemu)", "you" */
 	bool pid_mode;              /* checking a running process (--pid) */
 	bool self;                  /* checking the caller itself (neither --as nor --pid) */
-	bool sees_all_holders;      /* may read every process's fdinfo (CAP_SYS_PTRACE) */
+	bool sees_all_holders;      /* read every process's fds (holders.h: none hidden) */
 
 	const struct tun_node *node;
 	const struct filecaps *binary;  /* NULL: no program named */

@@ -335,10 +335,11 @@ static int parse_link(const struct nlmsghdr *h, struct link *l)
 				nla_strlcpy(l->kind, li[IFLA_INFO_KIND], sizeof(l->kind));
 			if (!strcmp(l->kind, "tun") && li[IFLA_INFO_DATA])
 				parse_tun(l, li[IFLA_INFO_DATA]);
-			/* The kernel counts queues of multi-queue devices only; a
-			 * single-queue one has its carrier on exactly while attached. */
-			if (l->is_tun && !l->multi_queue)
-				l->queues = l->carrier;
+			/* The kernel counts the queues of multi-queue devices only (no
+			 * IFLA_TUN_NUM_QUEUES on a single-queue one, checked on 6.18),
+			 * and carrier is no measure: any holder may turn it off
+			 * (TUNSETCARRIER). A single-queue device's queue is known from
+			 * its holders (holders.h, link_fill_queues); 0 until then. */
 		}
 	}
 	return 0;

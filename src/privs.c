@@ -15,7 +15,11 @@
  * TUNSETGROUP, TUNSETPERSIST and rtnetlink changes need CAP_NET_ADMIN;
  * setns() into /run/netns/NAME needs CAP_SYS_ADMIN; opening /proc/PID/ns/net
  * of a process holding capabilities we gave up needs CAP_SYS_PTRACE (the
- * ptrace read check), so --netns with a path keeps that too.
+ * ptrace read check), so --netns with a path keeps that too. The holders of
+ * a device (holders.h) are in other users' /proc/PID/fd and fdinfo, behind
+ * that check and the directories' modes (0500, the process's uid): add, del,
+ * apply, list and show keep CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, which
+ * only read.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,11 +57,11 @@ struct policy {
  * the change of uid. Without --as, check only reads.
  */
 static const struct policy policies[] = {
-	{ "add", { { "", CAP_NET_ADMIN }, { "netns", CAP_SYS_ADMIN }, { "netns=/", CAP_SYS_PTRACE } } },
-	{ "del", { { "", CAP_NET_ADMIN }, { "netns", CAP_SYS_ADMIN }, { "netns=/", CAP_SYS_PTRACE } } },
-	{ "apply", { { "", CAP_NET_ADMIN }, { "", CAP_SYS_ADMIN } } },
-	{ "list", { { "netns", CAP_SYS_ADMIN }, { "netns=/", CAP_SYS_PTRACE } } },
-	{ "show", { { "netns", CAP_SYS_ADMIN }, { "netns=/", CAP_SYS_PTRACE } } },
+	{ "add", { { "", CAP_NET_ADMIN }, { "", CAP_SYS_PTRACE }, { "", CAP_DAC_READ_SEARCH }, { "netns", CAP_SYS_ADMIN } } },
+	{ "del", { { "", CAP_NET_ADMIN }, { "", CAP_SYS_PTRACE }, { "", CAP_DAC_READ_SEARCH }, { "netns", CAP_SYS_ADMIN } } },
+	{ "apply", { { "", CAP_NET_ADMIN }, { "", CAP_SYS_PTRACE }, { "", CAP_DAC_READ_SEARCH }, { "", CAP_SYS_ADMIN } } },
+	{ "list", { { "", CAP_SYS_PTRACE }, { "", CAP_DAC_READ_SEARCH }, { "netns", CAP_SYS_ADMIN } } },
+	{ "show", { { "", CAP_SYS_PTRACE }, { "", CAP_DAC_READ_SEARCH }, { "netns", CAP_SYS_ADMIN } } },
 	/* check describes the caller as it was started and its probe stands for
 	 * it: the caller's own CAP_NET_ADMIN/CAP_DAC_OVERRIDE (when it had them)
 	 * are kept, CAP_SYS_PTRACE reads other users' /proc/PID (ns, exe,

@@ -89,7 +89,7 @@ struct link {
 	bool has_alias;             /* any IFLA_IFALIAS */
 	bool managed;               /* IFLA_IFALIAS is TUNOWN_ALIAS */
 	uint32_t mtu, min_mtu, max_mtu;
-	uint32_t queues, disabled_queues;
+	uint32_t queues, disabled_queues;   /* the kernel's counts: multi-queue devices only (holders.h) */
 	uint32_t netdev_group;      /* IFLA_GROUP */
 	int master;                 /* IFLA_MASTER: the bridge it is a port of, 0 when none */
 	bool has_mac;

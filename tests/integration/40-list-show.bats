@@ -13,7 +13,7 @@ teardown() {
 	teardown_ns
 }
 
-KEYS='["addresses","carrier","flags","group","group_name","ifindex","mac","mode","mtu","multi_queue","name","owner","owner_name","persist","pi","queues","up","vnet_hdr"]'
+KEYS='["addresses","carrier","flags","group","group_name","ifindex","mac","mode","mtu","multi_queue","name","netdev_group","owner","owner_name","persist","pi","queues","up","vnet_hdr"]'
 
 # The flags text as a sorted list, whatever order tunown prints them in.
 sorted_flags() {
@@ -106,6 +106,55 @@ sorted_flags() {
 	release_device
 	run_tunown -0 show tap0 --json
 	assert_equal "$(jq -r .queues <<<"$output")" 0
+}
+
+# Any holder may turn the carrier off (TUNSETCARRIER): the queue is known from
+# the holders in /proc, not from the carrier.
+@test "show, list --json: a holder that turned the carrier off still holds the queue" {
+	run_tunown -0 add tap0 --user alice
+	hold_device alice tap0 --carrier-off
+	assert_equal "$(link_field tap0 '.flags | index("LOWER_UP")')" null
+	run_tunown -0 show tap0 --json
+	assert_equal "$(jq -r .carrier <<<"$output")" false
+	assert_equal "$(jq -r .queues <<<"$output")" 1
+	run_tunown -0 list --json
+	assert_equal "$(jq -r '.[] | select(.name == "tap0") | .queues' <<<"$output")" 1
+	release_device
+	run_tunown -0 show tap0 --json
+	assert_equal "$(jq -r .queues <<<"$output")" 0
+}
+
+@test "show --json: two queues of one process on a multi-queue device" {
+	run_tunown -0 add tap0 --user alice --multi-queue
+	hold_device alice tap0 --multi-queue --queues 2
+	run_tunown -0 show tap0 --json
+	assert_equal "$(jq -r .queues <<<"$output")" 2
+}
+
+# A process in another network namespace may hold a device of the same name:
+# it is not a holder of this one.
+@test "show --json: a holder of a same-named device in another namespace does not count" {
+	local other=$NS-b
+	ip netns add "$other"
+	run_tunown -0 add tap0 --user alice
+	ip netns exec "$other" "$TUNOWN" add tap0 --user alice
+	local fifo=$BATS_TEST_TMPDIR/other.in
+	mkfifo "$fifo"
+	ip netns exec "$other" setpriv --reuid=alice --regid=alice --init-groups \
+		"$TESTBIN/attach" tap0 --hold <"$fifo" >"$BATS_TEST_TMPDIR/other.out" &
+	local pid=$! fd
+	exec {fd}>"$fifo"
+	for ((i = 0; i < 200; i++)); do
+		[ -s "$BATS_TEST_TMPDIR/other.out" ] && break
+		sleep 0.02
+	done
+	run ip netns exec "$other" "$TUNOWN" show tap0 --json
+	assert_equal "$(jq -r .queues <<<"$output")" 1
+	run_tunown -0 show tap0 --json
+	assert_equal "$(jq -r .queues <<<"$output")" 0
+	exec {fd}>&-
+	wait "$pid" || true
+	ip netns del "$other"
 }
 
 @test "show --json: ids without a name, and a device ip tuntap made with pi" {

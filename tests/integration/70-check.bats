@@ -212,6 +212,19 @@ setcap_copy() {
 	assert_output EBUSY
 }
 
+# A holder may turn the carrier off (TUNSETCARRIER 0): busy all the same, no
+# probe, and never "the probe disagrees".
+@test "check busy: a holder that turned the carrier off is found all the same" {
+	in_ns ip tuntap add dev tap0 mode tap user alice
+	hold_device alice tap0 --carrier-off
+	check_json alice tap0
+	assert_equal "$status" 1
+	assert_equal "$(field .cause)" busy
+	assert_equal "$(field .probe)" null
+	run finding_message busy
+	assert_output --regexp "process [0-9]+ \(attach, uid 1001\)"
+}
+
 @test "check not-tun: a veth is not a tun device" {
 	in_ns ip link add v0 type veth peer name v1
 	check_json alice v0

@@ -110,49 +110,49 @@ held() {
 		fail "held: '$CAPS', expected effective and permitted '$1'"
 }
 
-@test "capabilities held: add and del keep cap_net_admin only" {
+@test "capabilities held: add and del keep cap_net_admin, and cap_sys_ptrace and cap_dac_read_search to read holders" {
 	caps_of add tap0 --user alice --address 10.9.0.1/24 --mtu 1400
 	assert_success
-	held cap_net_admin
+	held cap_dac_read_search,cap_net_admin,cap_sys_ptrace
 	caps_of add tap0 --user bob
 	assert_success
-	held cap_net_admin
+	held cap_dac_read_search,cap_net_admin,cap_sys_ptrace
 	caps_of del tap0
 	assert_success
-	held cap_net_admin
+	held cap_dac_read_search,cap_net_admin,cap_sys_ptrace
 }
 
 @test "capabilities held: --netns adds cap_sys_admin, only then" {
 	run --separate-stderr env TUNOWN_DEBUG_CAPS=1 "$TUNOWN" add tap0 --user alice --netns "$NS"
 	assert_success
-	[[ "$stderr" == *"debug-caps: effective=cap_net_admin,cap_sys_admin permitted=cap_net_admin,cap_sys_admin inheritable= ambient= bounding= no_new_privs=1"* ]]
+	[[ "$stderr" == *"debug-caps: effective=cap_dac_read_search,cap_net_admin,cap_sys_ptrace,cap_sys_admin permitted=cap_dac_read_search,cap_net_admin,cap_sys_ptrace,cap_sys_admin inheritable= ambient= bounding= no_new_privs=1"* ]]
 	run --separate-stderr env TUNOWN_DEBUG_CAPS=1 "$TUNOWN" list --netns "$NS"
 	assert_success
 	assert_output --partial tap0
-	[[ "$stderr" == *"debug-caps: effective=cap_sys_admin permitted=cap_sys_admin inheritable="* ]]
+	[[ "$stderr" == *"debug-caps: effective=cap_dac_read_search,cap_sys_ptrace,cap_sys_admin permitted=cap_dac_read_search,cap_sys_ptrace,cap_sys_admin inheritable="* ]]
 	run --separate-stderr env TUNOWN_DEBUG_CAPS=1 "$TUNOWN" show tap0 --net="$NS"
 	assert_success
-	[[ "$stderr" == *"debug-caps: effective=cap_sys_admin permitted=cap_sys_admin inheritable="* ]]
+	[[ "$stderr" == *"debug-caps: effective=cap_dac_read_search,cap_sys_ptrace,cap_sys_admin permitted=cap_dac_read_search,cap_sys_ptrace,cap_sys_admin inheritable="* ]]
 }
 
-@test "capabilities held: --netns PATH adds cap_sys_ptrace too (for /proc/PID/ns/net), --netns NAME does not" {
+@test "capabilities held: --netns PATH and --netns NAME keep the same" {
 	run --separate-stderr env TUNOWN_DEBUG_CAPS=1 "$TUNOWN" list --netns "/run/netns/$NS"
 	assert_success
-	[[ "$stderr" == *"debug-caps: effective=cap_sys_ptrace,cap_sys_admin permitted=cap_sys_ptrace,cap_sys_admin inheritable="* ]]
+	[[ "$stderr" == *"debug-caps: effective=cap_dac_read_search,cap_sys_ptrace,cap_sys_admin permitted=cap_dac_read_search,cap_sys_ptrace,cap_sys_admin inheritable="* ]]
 	run --separate-stderr env TUNOWN_DEBUG_CAPS=1 "$TUNOWN" list --netns="/run/netns/$NS"
-	[[ "$stderr" == *"debug-caps: effective=cap_sys_ptrace,cap_sys_admin permitted"* ]]
+	[[ "$stderr" == *"debug-caps: effective=cap_dac_read_search,cap_sys_ptrace,cap_sys_admin permitted"* ]]
 	run --separate-stderr env TUNOWN_DEBUG_CAPS=1 "$TUNOWN" add tap0 --user alice --netns "$NS"
-	[[ "$stderr" == *"debug-caps: effective=cap_net_admin,cap_sys_admin permitted"* ]]
+	[[ "$stderr" == *"debug-caps: effective=cap_dac_read_search,cap_net_admin,cap_sys_ptrace,cap_sys_admin permitted"* ]]
 }
 
-@test "capabilities held: list, show, help and --version keep none" {
+@test "capabilities held: list and show keep cap_sys_ptrace and cap_dac_read_search (holders), help and --version none" {
 	in_ns "$TUNOWN" add tap0 --user alice >/dev/null
 	caps_of list
 	assert_success
-	held ""
+	held cap_dac_read_search,cap_sys_ptrace
 	caps_of show tap0 --json
 	assert_success
-	held ""
+	held cap_dac_read_search,cap_sys_ptrace
 	caps_of --version
 	assert_success
 	held ""
@@ -161,7 +161,7 @@ held() {
 	held ""
 	caps_of add --help
 	assert_success
-	held cap_net_admin
+	held cap_dac_read_search,cap_net_admin,cap_sys_ptrace
 }
 
 # check describes its caller as started and its probe stands for it: root's
@@ -180,12 +180,12 @@ held() {
 	[ "$(grep -c tap0 <<<"$output")" -eq 1 ]
 }
 
-@test "capabilities held: apply keeps cap_net_admin and cap_sys_admin (a file may name a netns)" {
+@test "capabilities held: apply keeps cap_net_admin and cap_sys_admin (a file may name a netns), and what reads holders" {
 	in_ns "$TUNOWN" apply --help >/dev/null 2>&1 || skip "apply is not built yet"
 	printf '[tap0]\nuser = alice\n' >"$BATS_TEST_TMPDIR/a.conf"
 	caps_of apply "$BATS_TEST_TMPDIR/a.conf"
 	assert_success
-	held cap_net_admin,cap_sys_admin
+	held cap_dac_read_search,cap_net_admin,cap_sys_ptrace,cap_sys_admin
 }
 
 @test "capabilities held: a root shell's bounding and ambient sets are emptied, no_new_privs set" {

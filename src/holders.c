@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "holders.h"
+#include "ids.h"
+
+/* /dev/net/tun, whatever path it was opened by. */
+#define TUN_MAJOR 10
+#define TUN_MINOR 200
+
+int netns_id_self(struct netns_id *out)
+{
+	struct stat st;
+
+	if (stat("/proc/thread-self/ns/net", &st) < 0)
+		return -errno;
+	out->dev = st.st_dev;
+	out->ino = st.st_ino;
+	return 0;
+}
+
+static int read_at(int dirfd, const char *name, char *buf, size_t len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* The device an attached tun fd names ("iff:\tNAME" in its fdinfo); false when not attached. */
+static bool fd_device(int piddir, const char *fd, char *dev)
+{
+	char path[16 + NAME_MAX], buf[1024];
+	const char *p;
+
+	snprintf(path, sizeof(path), "fdinfo/%s", fd);
+	if (read_at(piddir, path, buf, sizeof(buf)) <= 0)
+		return false;
+	p = strstr(buf, "iff:\t");
+	if (!p)
+		return false;
+	p += 5;
+	size_t n = strcspn(p, "\n");
+	if (n == 0 || n >= IFNAMSIZ)
+		return false;
+	memcpy(dev, p, n);
+	dev[n] = '\0';
+	return true;
+}
+
+static int push(struct holders *hs, const struct holder *h)
+{
+	if (hs->n == hs->cap) {
+		size_t cap = hs->cap ? hs->cap * 2 : 16;
+		struct holder *v = realloc(hs->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		hs->v = v;
+		hs->cap = cap;
+	}
+	hs->v[hs->n++] = *h;
+	return 0;
+}
+
+/* Who the process is: effective uid, comm and network namespace; only for holders. */
+static void describe(int piddir, struct holder *h)
+{
+	char buf[4096];
+	struct stat st;
+	const char *p;
+
+	h->uid = ID_NONE;
+	if (read_at(piddir, "status", buf, sizeof(buf)) > 0 && (p = strstr(buf, "\nUid:"))) {
+		unsigned long real, eff;
+		if (sscanf(p + 5, "%lu %lu", &real, &eff) == 2)
+			h->uid = (uint32_t)eff;
+	}
+	if (read_at(piddir, "comm", buf, sizeof(buf)) > 0) {
+		size_t n = strcspn(buf, "\n");
+		if (n >= sizeof(h->comm))
+			n = sizeof(h->comm) - 1;
+		memcpy(h->comm, buf, n);
+		h->comm[n] = '\0';
+	}
+	if (fstatat(piddir, "ns/net", &st, 0) == 0) {
+		h->netns.dev = st.st_dev;
+		h->netns.ino = st.st_ino;
+	}
+}
+
+/* The holders among one process's fds, merged by device. */
+static int scan_pid(struct holders *hs, int proc, const char *pid)
+{
+	int piddir = openat(proc, pid, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct holder who = { .pid = (pid_t)strtol(pid, NULL, 10), .uid = ID_NONE };
+	size_t first = hs->n;
+	bool described = false;
+	struct dirent *e;
+	DIR *d = NULL;
+	int fddir, r = 0;
+
+	if (piddir < 0)
+		return 0;               /* gone already */
+	fddir = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fddir < 0 || !(d = fdopendir(fddir))) {
+		if (errno == EACCES || errno == EPERM)
+			hs->hidden++;
+		if (fddir >= 0)
+			close(fddir);
+		close(piddir);
+		return 0;
+	}
+	while ((e = readdir(d))) {
+		struct stat st;
+		char dev[IFNAMSIZ];
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		/* One stat an fd; only a tun fd's fdinfo is read. */
+		if (fstatat(fddir, e->d_name, &st, 0) < 0 || !S_ISCHR(st.st_mode) ||
+		    st.st_rdev != makedev(TUN_MAJOR, TUN_MINOR) || !fd_device(piddir, e->d_name, dev))
+			continue;
+		size_t i;
+		for (i = first; i < hs->n && strcmp(hs->v[i].dev, dev); i++)
+			;
+		if (i < hs->n) {
+			hs->v[i].fds++;
+			continue;
+		}
+		if (!described) {
+			describe(piddir, &who);
+			described = true;
+		}
+		struct holder h = who;
+		memcpy(h.dev, dev, sizeof(h.dev));
+		h.fds = 1;
+		if ((r = push(hs, &h)) < 0)
+			break;
+	}
+	closedir(d);
+	close(piddir);
+	return r;
+}
+
+static int netns_cmp(const struct netns_id *a, const struct netns_id *b)
+{
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	if (a->ino != b->ino)
+		return a->ino < b->ino ? -1 : 1;
+	return 0;
+}
+
+static int by_key(const void *pa, const void *pb)
+{
+	const struct holder *a = pa, *b = pb;
+	int c = netns_cmp(&a->netns, &b->netns);
+
+	if (c)
+		return c;
+	if ((c = strcmp(a->dev, b->dev)))
+		return c;
+	return (a->pid > b->pid) - (a->pid < b->pid);
+}
+
+int holders_load(struct holders *hs)
+{
+	pid_t self = getpid();
+	struct dirent *e;
+	DIR *d;
+	int r = 0;
+
+	if (hs->loaded)
+		return 0;
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]) || strtol(e->d_name, NULL, 10) == self)
+			continue;
+		if ((r = scan_pid(hs, dirfd(d), e->d_name)) < 0)
+			break;
+	}
+	closedir(d);
+	if (r < 0)
+		return r;
+	if (hs->n > 1)
+		qsort(hs->v, hs->n, sizeof(*hs->v), by_key);
+	hs->loaded = true;
+	return 0;
+}
+
+void holders_free(struct holders *hs)
+{
+	free(hs->v);
+	memset(hs, 0, sizeof(*hs));
+}
+
+size_t holders_of(const struct holders *hs, const struct netns_id *ns, const char *name,
+		  const struct holder **first)
+{
+	struct holder key = { .netns = *ns, .pid = 0 };
+	size_t lo = 0, hi = hs->n, end;
+
+	ifname_copy(key.dev, name);
+	/* The first entry not below (namespace, name, pid 0). */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (by_key(&hs->v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < hs->n && !netns_cmp(&hs->v[end].netns, ns) && !strcmp(hs->v[end].dev, key.dev); end++)
+		;
+	*first = hs->v ? hs->v + lo : NULL;
+	return end - lo;
+}
+
+/*
+ * A single-queue device: held when a holder is seen. When some processes
+ * could not be read and none is seen, the carrier is the best guess left:
+ * the kernel turns it off when the last queue goes, so it is on only while
+ * attached, unless root set it on through rtnetlink (a holder can turn it
+ * off, so off proves nothing).
+ */
+static bool single_held(const struct link *l, const struct netns_id *ns, const struct holders *hs)
+{
+	const struct holder *h;
+
+	return holders_of(hs, ns, l->name, &h) > 0 || (hs->hidden > 0 && l->carrier);
+}
+
+bool link_held(const struct link *l, const struct netns_id *ns, struct holders *hs)
+{
+	if (!l->is_tun)
+		return false;
+	if (l->multi_queue)
+		return l->queues + l->disabled_queues > 0;
+	if (holders_load(hs) < 0)
+		return l->carrier;
+	return single_held(l, ns, hs);
+}
+
+void link_fill_queues(struct link *l, const struct netns_id *ns, const struct holders *hs)
+{
+	if (l->is_tun && !l->multi_queue)
+		l->queues = single_held(l, ns, hs);
+}
+
+const char *holders_text(const struct holder *v, size_t n, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const char *user = v[i].uid != ID_NONE ? user_name(v[i].uid) : NULL;
+		char who[48];
+		if (user)
+			snprintf(who, sizeof(who), "%s", user);
+		else if (v[i].uid != ID_NONE)
+			snprintf(who, sizeof(who), "uid %u", v[i].uid);
+		else
+			snprintf(who, sizeof(who), "user unknown");
+		int k = snprintf(buf + off, len - off, "%s%d (%s, %s)", i ? ", " : "", (int)v[i].pid,
+				 v[i].comm[0] ? v[i].comm : "?", who);
+		if (k < 0 || (size_t)k >= len - off) {
+			if (len > 4)
+				memcpy(buf + len - 4, "...", 4);
+			break;
+		}
+		off += (size_t)k;
+	}
+	return buf;
+}
