@@ -75,6 +75,14 @@ int bad_option(const char *verb, int argc, char **argv, int opt)
 	return usage_error(verb, "unknown option '%s'", word);
 }
 
+const char *altname_conflict(char *buf, size_t len, const char *name, const char *real)
+{
+	snprintf(buf, len, "'%s' is an alternative name of '%s': tunown takes a device's own name; "
+		 "use '%s', or remove the altname (ip link property del dev %s altname %s)",
+		 name, real, real, real, name);
+	return buf;
+}
+
 int print_help(const char *verb)
 {
 	const struct command *c = command_find(verb);

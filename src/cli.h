@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "netlink.h"
 
@@ -14,6 +15,12 @@ void errorf(const char *verb, const char *fmt, ...) __attribute__((format(printf
 int usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reports getopt's complaint about argv[optind - 1]; returns EXIT_USAGE. */
 int bad_option(const char *verb, int argc, char **argv, int opt);
+/*
+ * A name that is only an alternative name of another device ('ip link
+ * property add dev tap0 altname vmnet') is a conflict for every command: the
+ * kernel would act on that device. The message, in buf.
+ */
+const char *altname_conflict(char *buf, size_t len, const char *name, const char *real);
 /* Prints the command's help to stdout; returns EXIT_DONE. */
 int print_help(const char *verb);
 

@@ -228,7 +228,7 @@ int add_main(int argc, char **argv)
 	struct link cur;
 	struct outcome out;
 	struct failure f;
-	char text[200];
+	char text[300];
 	int r, lock = -1;
 
 	r = add_parse(argc, argv, &s);
@@ -258,6 +258,11 @@ int add_main(int argc, char **argv)
 		goto out;
 	}
 	bool exists = r == 0;
+	if (exists && strcmp(cur.name, s.name)) {
+		errorf("add", "%s", altname_conflict(text, sizeof(text), s.name, cur.name));
+		r = EXIT_FAIL;
+		goto out;
+	}
 	/* A device a killed run made persistent but could not mark: it is tunown's. */
 	if (exists && (r = journal_adopt(&j, rt, &cur, false)) < 0) {
 		errorf("add", "cannot mark '%s' as tunown's: %s", s.name, strerror(-r));

@@ -128,8 +128,11 @@ static int prune(struct rt *rt, const struct config *c, size_t *idx, size_t nidx
 		report(o, "-", netns, "failed", NULL, "cannot prune: out of memory");
 		return 1;
 	}
-	for (size_t i = 0; i < nidx; i++)
-		names[i] = c->devs[idx[i]].name;
+	for (size_t i = 0; i < nidx; i++) {
+		/* A section naming a device by an alternative name failed; it still claims the device. */
+		const char *real = linkset_altname_of(links, c->devs[idx[i]].name);
+		names[i] = real ? real : c->devs[idx[i]].name;
+	}
 	qsort(names, nidx, sizeof(*names), cmp_name);
 	for (size_t i = 0; i < links->n; i++) {
 		const struct link *l = &links->v[i];
@@ -224,8 +227,17 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 	for (size_t i = 0; i < nidx; i++) {
 		const struct devspec *s = &c->devs[idx[i]];
 		const struct link *cur = linkset_find(&links, s->name);
+		const char *real = cur ? NULL : linkset_altname_of(&links, s->name);
 		struct outcome out;
 		struct failure f;
+		if (real) {
+			char why[300];
+			snprintf(text, sizeof(text), "%s:%u: %s", s->file ? s->file : "-", s->line,
+				 altname_conflict(why, sizeof(why), s->name, real));
+			report(o, s->name, netns, "failed", NULL, text);
+			failed++;
+			continue;
+		}
 		if (cur && addrset_copy(&addrs, cur->ifindex, &have) < 0) {
 			failed++;
 			continue;

@@ -25,6 +25,7 @@
 #include "creds.h"
 #include "diagnose.h"
 #include "ids.h"
+#include "netns.h"
 #include "output.h"
 #include "parse.h"
 #include "privs.h"
@@ -493,6 +494,59 @@ static int find_device(const struct opts *o, struct link *link, bool *found, str
 		errorf(VERB, "cannot read interface '%s': %s", o->name, strerror(-r));
 		return EXIT_FAIL;
 	}
+	/* TUNSETIFF would attach to the device the altname belongs to; tunown does not judge by it. */
+	if (*found && strcmp(link->name, o->name)) {
+		char text[300];
+		errorf(VERB, "%s; a program attaching to '%s' gets '%s'",
+		       altname_conflict(text, sizeof(text), o->name, link->name), o->name, link->name);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* Whether this namespace has an interface of that name (its own name). */
+static bool name_here(const char *name)
+{
+	struct link l;
+	struct rt *rt;
+	bool here;
+
+	if (rt_open(&rt) < 0)
+		return false;
+	here = rt_link_by_name(rt, name, &l) == 0 && !strcmp(l.name, name);
+	rt_close(rt);
+	return here;
+}
+
+/*
+ * A process in another network namespace looks the name up there, so check
+ * does too: it enters that namespace for the rest of the run (lookup,
+ * holders, probe), and the process's user namespace is weighed against the
+ * one owning it. Without the right to enter, the device there stays unseen
+ * and the rules say other-netns.
+ */
+static int follow_process(const struct opts *o, struct creds_buf *b, bool *entered, bool *here_too)
+{
+	char path[64];
+	int fd, r;
+
+	*entered = *here_too = false;
+	if (!o->pid || !b->c.other_netns)
+		return 0;
+	*here_too = name_here(o->name);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)o->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	r = netns_join(fd);
+	close(fd);
+	if (r < 0)
+		return 0;
+	*entered = true;
+	if ((r = creds_place(b, o->pid)) < 0) {
+		errorf(VERB, "cannot read the namespaces of the process: %s", strerror(-r));
+		return EXIT_FAIL;
+	}
 	return 0;
 }
 
@@ -520,7 +574,7 @@ int check_main(int argc, char **argv)
 	struct probe p = { 0 };
 	struct link link;
 	struct opts o;
-	bool found;
+	bool found, entered, here_too;
 	int r;
 
 	if ((r = parse_opts(argc, argv, &o)))
@@ -528,6 +582,8 @@ int check_main(int argc, char **argv)
 	if (o.netns && (r = netns_enter(VERB, o.netns)))
 		return r;
 	if ((r = load_creds(&o, &b)))
+		goto out;
+	if ((r = follow_process(&o, &b, &entered, &here_too)))
 		goto out;
 	if ((r = find_device(&o, &link, &found, &sim)))
 		goto out;
@@ -540,6 +596,8 @@ int check_main(int argc, char **argv)
 		.nsimilar = sim.n,
 		.creds = &b.c,
 		.pid_mode = o.pid != 0,
+		.proc_netns = entered ? b.netns_name : NULL,
+		.here_too = here_too,
 		.self = !o.pid && !o.as_set,
 		.sees_all_holders = privs_effective(CAP_SYS_PTRACE),
 		.node = &node,

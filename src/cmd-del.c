@@ -89,7 +89,12 @@ int del_main(int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		const char *arg = argv[optind + (int)i];
 		const struct link *l = linkset_find(&links, arg);
-		if (!l) {
+		const char *real = l ? NULL : linkset_altname_of(&links, arg);
+		if (real) {
+			char text[300];
+			errorf("del", "%s", altname_conflict(text, sizeof(text), arg, real));
+			r = EXIT_FAIL;
+		} else if (!l) {
 			errorf("del", "no device '%s' in this network namespace", arg);
 			r = EXIT_FAIL;
 		} else if (!l->is_tun) {

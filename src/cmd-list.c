@@ -246,6 +246,12 @@ int show_main(int argc, char **argv)
 		r = EXIT_FAIL;
 		goto out;
 	}
+	if (strcmp(l.name, ifname)) {
+		char text[300];
+		errorf("show", "%s", altname_conflict(text, sizeof(text), ifname, l.name));
+		r = EXIT_FAIL;
+		goto out;
+	}
 	if (!l.is_tun) {
 		errorf("show", "'%s' is not a tun/tap device (kind: %s)", ifname, link_kind(&l));
 		r = EXIT_FAIL;

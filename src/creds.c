@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "creds.h"
+#include "netns.h"
 #include "privs.h"
 #include "tun.h"
 
@@ -335,8 +336,9 @@ int creds_place(struct creds_buf *b, pid_t pid)
 
 	if ((r = ns_stat(pid, "net", &net)) < 0 || (r = ns_stat(0, "net", &mynet)) < 0)
 		return r;
-	snprintf(b->netns_name, sizeof(b->netns_name), "net:[%llu]",
-		 (unsigned long long)net.st_ino);
+	if (netns_name_of(net.st_dev, net.st_ino, b->netns_name, sizeof(b->netns_name)) < 0)
+		snprintf(b->netns_name, sizeof(b->netns_name), "net:[%llu]",
+			 (unsigned long long)net.st_ino);
 	b->c.netns_name = b->netns_name;
 	b->c.other_netns = !same_file(&net, &mynet);
 	if ((r = ns_stat(pid, "user", &user)) < 0)

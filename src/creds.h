@@ -17,7 +17,7 @@ struct creds_buf {
 	struct creds c;
 	uint32_t *groups;
 	uint32_t *db_groups;
-	char netns_name[48];        /* "net:[4026531840]" */
+	char netns_name[272];       /* "lab" (its name under /run/netns), else "net:[4026531840]" */
 	char comm[17];              /* --pid: the process's name */
 };
 

@@ -520,6 +520,32 @@ static void conclude_ok(struct ctx *x, const char *rule)
 	(void)l;
 }
 
+/*
+ * The process lives in another network namespace, where TUNSETIFF looks the
+ * name up: either it has no such name there, or tunown could not look.
+ */
+static void check_other_netns(struct ctx *x)
+{
+	const struct check_input *in = x->in;
+	const char *ns = in->creds->netns_name ? in->creds->netns_name : "?";
+	bool named = strncmp(ns, "net:[", 5) != 0;
+	struct finding *f = add(x, "other-netns", LEVEL_FAIL, -EPERM);
+
+	if (in->proc_netns)
+		say(f->message, "%s runs in the network namespace %s, which has no interface "
+		    "'%s'%s: it looks the name up there, and an unknown name is a create "
+		    "request: EPERM", in->subject, ns, in->name,
+		    in->here_too ? " (this namespace has one)" : "");
+	else
+		say(f->message, "%s runs in another network namespace (%s) than '%s', which "
+		    "tunown cannot enter to look there (that needs root): it looks the name up "
+		    "there, and an unknown name is a create request: EPERM", in->subject, ns,
+		    in->name);
+	say(f->fix, "start the program in the device's namespace (ip netns exec NS ...), or "
+	    "create the device in the program's: tunown add %s --netns %s", in->name,
+	    named ? ns : "NS");
+}
+
 /* Failures first, in the order found; the rest keep their order too. */
 static void order(struct verdict *v)
 {
@@ -589,21 +615,20 @@ void diagnose(const struct check_input *in, struct verdict *v)
 
 	check_exec(&x);
 	check_node(&x);
-	if (in->creds->other_netns) {
-		struct finding *f = add(&x, "other-netns", LEVEL_FAIL, -EPERM);
-		say(f->message, "%s runs in another network namespace (%s) than '%s': "
-		    "it looks the name up there, and an unknown name is a create request: "
-		    "EPERM", in->subject, in->creds->netns_name ? in->creds->netns_name : "?",
-		    in->name);
-		say(f->fix, "start the program in the device's namespace (ip netns exec "
-		    "NS ...), or create the device in the program's: tunown add %s --netns NS",
-		    in->name);
+	if (in->creds->other_netns || (!l && in->proc_netns)) {
+		check_other_netns(&x);
 	} else if (!l) {
 		check_missing(&x);
 	} else if (!is_tun) {
 		check_kind(&x);
 	} else {
 		check_device(&x, mode, mq);
+	}
+	if (l && in->proc_netns) {
+		struct finding *f = add(&x, "other-netns", LEVEL_INFO, 0);
+		say(f->message, "%s runs in the network namespace %s: this is the '%s' there%s",
+		    in->subject, in->proc_netns, in->name,
+		    in->here_too ? ", not the one of this namespace" : "");
 	}
 	order(v);
 	v->probe_err = x.attach_err;

@@ -36,8 +36,10 @@ struct creds {
 	pid_t tracer;               /* TracerPid, 0: not traced */
 	bool tracer_can_ptrace;     /* the tracer has CAP_SYS_PTRACE */
 	enum userns_rel userns;
-	bool other_netns;           /* in another network namespace than the device */
-	const char *netns_name;     /* the process's netns, for messages ("net:[4026...]") */
+	bool other_netns;           /* in another network namespace than the device, which
+				     * tunown could not enter to look the name up there */
+	const char *netns_name;     /* the process's netns, for messages: its name under
+				     * /run/netns, else "net:[4026...]" */
 };
 
 /* The tun clone device (/dev/net/tun). */
@@ -80,6 +82,9 @@ struct check_input {
 	const char *group_arg;      /* "kvm", or the gid: for commands in fixes */
 	const char *subject;        /* "alice", "process 1234 (qemu)", "you" */
 	bool pid_mode;              /* checking a running process (--pid) */
+	const char *proc_netns;     /* --pid in another network namespace: link was looked up
+				     * there; the namespace's name for messages. NULL: here */
+	bool here_too;              /* ... and this namespace has an interface of that name */
 	bool self;                  /* checking the caller itself (neither --as nor --pid) */
 	bool sees_all_holders;      /* read every process's fds (holders.h: none hidden) */
 

@@ -32,19 +32,50 @@ static int push_link(const struct link *l, void *data)
 	return 0;
 }
 
+static int push_altname(const struct link *l, const char *name, void *data)
+{
+	struct linkset *s = data;
+
+	if (grow((void **)&s->alt, &s->capalt, s->nalt, sizeof(*s->alt)) < 0)
+		return -ENOMEM;
+	ifname_copy(s->alt[s->nalt].name, name);
+	ifname_copy(s->alt[s->nalt].of, l->name);
+	s->nalt++;
+	return 0;
+}
+
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(((const struct link *)a)->name, ((const struct link *)b)->name);
 }
 
+static int by_altname(const void *a, const void *b)
+{
+	return strcmp(((const struct altname *)a)->name, ((const struct altname *)b)->name);
+}
+
 int linkset_load(struct rt *rt, struct linkset *s)
 {
-	int r = rt_links(rt, push_link, s);
+	int r = rt_links_names(rt, push_link, push_altname, s);
 
 	if (r < 0)
 		return r;
 	qsort(s->v, s->n, sizeof(*s->v), by_name);
+	if (s->nalt)
+		qsort(s->alt, s->nalt, sizeof(*s->alt), by_altname);
 	return 0;
+}
+
+const char *linkset_altname_of(const struct linkset *s, const char *name)
+{
+	struct altname key = { 0 };
+	const struct altname *a;
+
+	if (!s->nalt)
+		return NULL;
+	ifname_copy(key.name, name);
+	a = bsearch(&key, s->alt, s->nalt, sizeof(*s->alt), by_altname);
+	return a ? a->of : NULL;
 }
 
 struct link *linkset_get(struct linkset *s, const char *name)
@@ -65,6 +96,7 @@ const struct link *linkset_find(const struct linkset *s, const char *name)
 void linkset_free(struct linkset *s)
 {
 	free(s->v);
+	free(s->alt);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -13,6 +13,8 @@
 struct linkset {
 	size_t n, cap;
 	struct link *v;             /* sorted by name */
+	size_t nalt, capalt;
+	struct altname { char name[IFNAMSIZ], of[IFNAMSIZ]; } *alt;   /* sorted by name */
 };
 
 struct addrset {
@@ -23,6 +25,8 @@ struct addrset {
 int linkset_load(struct rt *rt, struct linkset *s);
 const struct link *linkset_find(const struct linkset *s, const char *name);
 struct link *linkset_get(struct linkset *s, const char *name);
+/* When name is only an alternative name of a link, that link's own name; else NULL. */
+const char *linkset_altname_of(const struct linkset *s, const char *name);
 void linkset_free(struct linkset *s);
 
 /* ifindex 0: every interface's addresses. */

@@ -291,7 +291,8 @@ static void parse_tun(struct link *l, struct nlattr *data)
 			     nla_get_u32(t[IFLA_TUN_NUM_DISABLED_QUEUES]) : 0;
 }
 
-static int parse_link(const struct nlmsghdr *h, struct link *l)
+/* *props: the link's IFLA_PROP_LIST (its alternative names), or NULL. */
+static int parse_link(const struct nlmsghdr *h, struct link *l, struct nlattr **props)
 {
 	struct nlattr *tb[IFLA_MAX + 1];
 
@@ -306,6 +307,7 @@ static int parse_link(const struct nlmsghdr *h, struct link *l)
 	l->owner = l->group = ID_NONE;
 	if (tb[IFLA_IFNAME])
 		nla_strlcpy(l->name, tb[IFLA_IFNAME], sizeof(l->name));
+	*props = tb[IFLA_PROP_LIST];
 	if (tb[IFLA_MTU])
 		l->mtu = nla_get_u32(tb[IFLA_MTU]);
 	if (tb[IFLA_MIN_MTU])
@@ -347,22 +349,45 @@ static int parse_link(const struct nlmsghdr *h, struct link *l)
 
 struct link_walk {
 	link_fn fn;
+	altname_fn alt;
 	void *data;
 	struct link *out;
 };
 
+/* The alternative names that fit IFNAMSIZ: no longer one can be asked for by name. */
+static int each_altname(const struct link *l, struct nlattr *props, altname_fn fn, void *data)
+{
+	struct nlattr *a;
+	int rem, r;
+
+	nla_for_each_nested(a, props, rem) {
+		char name[IFNAMSIZ];
+		if (nla_type(a) != IFLA_ALT_IFNAME || nla_len(a) < 2 || (size_t)nla_len(a) > IFNAMSIZ)
+			continue;
+		nla_strlcpy(name, a, sizeof(name));
+		if ((r = fn(l, name, data)))
+			return r;
+	}
+	return 0;
+}
+
 static int on_link(const struct nlmsghdr *h, void *arg)
 {
 	struct link_walk *lw = arg;
+	struct nlattr *props;
 	struct link l;
+	int r;
 
-	if (parse_link(h, &l) < 0)
+	if (parse_link(h, &l, &props) < 0)
 		return 0;
 	if (lw->out) {
 		*lw->out = l;
 		return 0;
 	}
-	return lw->fn(&l, lw->data);
+	r = lw->fn(&l, lw->data);
+	if (!r && lw->alt && props)
+		r = each_altname(&l, props, lw->alt, lw->data);
+	return r;
 }
 
 static struct nl_msg *getlink_msg(int flags)
@@ -377,14 +402,19 @@ static struct nl_msg *getlink_msg(int flags)
 	return msg;
 }
 
-int rt_links(struct rt *nl, link_fn fn, void *data)
+int rt_links_names(struct rt *nl, link_fn fn, altname_fn alt, void *data)
 {
-	struct link_walk lw = { .fn = fn, .data = data };
+	struct link_walk lw = { .fn = fn, .alt = alt, .data = data };
 	struct nl_msg *msg = getlink_msg(NLM_F_DUMP);
 
 	if (!msg)
 		return -ENOMEM;
 	return transact(nl, &msg, 1, NULL, on_link, &lw);
+}
+
+int rt_links(struct rt *nl, link_fn fn, void *data)
+{
+	return rt_links_names(nl, fn, NULL, data);
 }
 
 static int get_link(struct rt *nl, const char *name, int ifindex, struct link *out)

@@ -22,7 +22,18 @@ void rt_set_message(struct rt *nl, const char *text);
 /* Called for every link of a dump; a nonzero return stops the walk and is returned. */
 typedef int (*link_fn)(const struct link *l, void *data);
 int rt_links(struct rt *nl, link_fn fn, void *data);
-/* -ENODEV when there is no such interface. */
+/*
+ * The same, and alt for each alternative name of a link ('ip link property
+ * add dev tap0 altname vmnet', IFLA_ALT_IFNAME), after fn saw the link. Only
+ * names that fit IFNAMSIZ are given: no longer one can be asked for by name.
+ */
+typedef int (*altname_fn)(const struct link *l, const char *altname, void *data);
+int rt_links_names(struct rt *nl, link_fn fn, altname_fn alt, void *data);
+/*
+ * -ENODEV when there is no such interface. The kernel resolves alternative
+ * names here (and in SIOCGIFINDEX and TUNSETIFF): out->name is then the
+ * device's own name, not the one asked for.
+ */
 int rt_link_by_name(struct rt *nl, const char *name, struct link *out);
 /* Only the ifindex of a name (one ioctl, no dump): > 0, or -ENODEV. */
 int rt_ifindex(struct rt *nl, const char *name);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
 
@@ -57,6 +59,27 @@ int netns_open(const char *spec)
 int netns_join(int fd)
 {
 	return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+}
+
+int netns_name_of(dev_t dev, ino_t ino, char *buf, size_t len)
+{
+	DIR *d = opendir("/run/netns");
+	struct dirent *e;
+	int r = -ENOENT;
+
+	if (!d)
+		return -ENOENT;
+	while (r && (e = readdir(d))) {
+		struct stat st;
+		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, 0) < 0)
+			continue;
+		if (st.st_dev == dev && st.st_ino == ino) {
+			snprintf(buf, len, "%s", e->d_name);
+			r = 0;
+		}
+	}
+	closedir(d);
+	return r;
 }
 
 int netns_check_name(const char *verb, const char *spec)

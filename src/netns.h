@@ -8,6 +8,7 @@
 #define TUNOWN_NETNS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* 0 when spec is a name under /run/netns or an absolute path, else -EINVAL. */
 int netns_spec_valid(const char *spec);
@@ -18,6 +19,12 @@ int netns_spec_path(const char *spec, char *buf, size_t len);
 int netns_open(const char *spec);
 /* Makes the calling thread a member of the namespace fd stands for: 0 or -errno. */
 int netns_join(int fd);
+
+/*
+ * The name under /run/netns of the namespace whose nsfs file is (dev, ino),
+ * as /proc/PID/ns/net stats, into buf: 0, or -ENOENT when none names it.
+ */
+int netns_name_of(dev_t dev, ino_t ino, char *buf, size_t len);
 
 /* Command layer: enters spec; 0, or an exit status after saying why. */
 int netns_enter(const char *verb, const char *spec);

@@ -433,3 +433,17 @@ conflict() {
 	run ns_links
 	assert_output lo
 }
+
+@test "conflict: a name that is only an alternative name of another device" {
+	run_tunown -0 add tap0 --user alice
+	add_altname tap0 vmnet
+	local before
+	before=$(ns_state)
+	run_tunown -1 add vmnet --user bob
+	assert_output "tunown: add: 'vmnet' is an alternative name of 'tap0': tunown takes a device's own name; use 'tap0', or remove the altname (ip link property del dev tap0 altname vmnet)"
+	assert_equal "$(ns_state)" "$before"
+	assert_equal "$(tun_attr tap0 user)" alice
+	run ns_links
+	assert_output "lo
+tap0"
+}

@@ -109,3 +109,14 @@ tap0"
 	assert_output "lo
 tap0"
 }
+
+@test "del: a name that is only an alternative name: refused, the device kept" {
+	in_ns "$TUNOWN" add tap0 --user alice >/dev/null
+	add_altname tap0 vmnet
+	refused del vmnet
+	assert_line "tunown: del: 'vmnet' is an alternative name of 'tap0': tunown takes a device's own name; use 'tap0', or remove the altname (ip link property del dev tap0 altname vmnet)"
+	assert_line "tunown: del: nothing deleted"
+	run ns_links
+	assert_output "lo
+tap0"
+}

@@ -213,3 +213,10 @@ sorted_flags() {
 	run_tunown -1 show br0
 	assert_output "tunown: show: 'br0' is not a tun/tap device (kind: bridge)"
 }
+
+@test "show: a name that is only an alternative name is refused with the real name" {
+	in_ns "$TUNOWN" add tap0 --user alice >/dev/null
+	add_altname tap0 vmnet
+	run_tunown -1 show vmnet
+	assert_output --partial "tunown: show: 'vmnet' is an alternative name of 'tap0'"
+}

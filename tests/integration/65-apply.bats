@@ -925,3 +925,24 @@ tap0: unchanged"
 	assert_output "tap0
 tap1"
 }
+
+@test "apply: a section named by an alternative name is a conflict; dry run and prune agree" {
+	run_tunown -0 add tap0 --user alice
+	add_altname tap0 vmnet
+	conf v.conf <<-'EOF'
+		[vmnet]
+		user = bob
+	EOF
+	local before
+	before=$(snapshot)
+	run_tunown -1 --separate-stderr apply --dry-run "$CONF/v.conf"
+	assert_contains "$stderr" "$CONF/v.conf:1: 'vmnet' is an alternative name of 'tap0': tunown takes a device's own name"
+	run_tunown -1 --separate-stderr apply "$CONF/v.conf"
+	assert_contains "$stderr" "$CONF/v.conf:1: 'vmnet' is an alternative name of 'tap0'"
+	[[ "$stderr" != *"another program created it"* ]]
+	# The failed section still claims tap0: prune leaves it.
+	run_tunown -1 --separate-stderr apply --prune "$CONF/v.conf"
+	refute_output --partial deleted
+	assert_equal "$(snapshot)" "$before"
+	assert_equal "$(tun_attr tap0 user)" alice
+}

@@ -399,23 +399,63 @@ setcap_copy() {
 	assert_output --partial "Operation not permitted"
 }
 
-@test "check --pid: a process in another network namespace" {
-	in_ns ip tuntap add dev tap0 mode tap user alice
-	NS2=tunown-t${BATS_TEST_NUMBER}b-$$-$RANDOM
-	ip netns add "$NS2"
-	ip netns exec "$NS2" setpriv --reuid=alice --regid=alice --init-groups --inh-caps=-all -- \
+# start_in_ns2 USER: a process of USER in $NS2, its pid in $BG_PID.
+start_in_ns2() {
+	rm -f "$SCRATCH/tmp/pid"
+	ip netns exec "$NS2" setpriv --reuid="$1" --regid="$1" --init-groups --inh-caps=-all -- \
 		sh -c 'echo $$ >"$1"; exec sleep 600' sh "$SCRATCH/tmp/pid" &
 	for ((i = 0; i < 500; i++)); do
 		[ -s "$SCRATCH/tmp/pid" ] && break
 		sleep 0.02
 	done
 	BG_PID=$(cat "$SCRATCH/tmp/pid")
+}
+
+@test "check --pid: a process in another network namespace" {
+	in_ns ip tuntap add dev tap0 mode tap user alice
+	NS2=tunown-t${BATS_TEST_NUMBER}b-$$-$RANDOM
+	ip netns add "$NS2"
+	start_in_ns2 alice
 	check_json root tap0 --pid "$BG_PID"
 	assert_verdict other-netns 1
 	assert_equal "$(field .user)" alice
+	# The namespace by its name under /run/netns, not as net:[inode].
+	run finding_message other-netns
+	assert_output --partial "runs in the network namespace $NS2, which has no interface 'tap0' (this namespace has one)"
+	refute_output --partial "net:["
 	run ip netns exec "$NS2" setpriv --reuid=alice --regid=alice --init-groups \
 		--inh-caps=-all -- "$TESTBIN/attach" tap0
 	assert_output EPERM
+}
+
+@test "check --pid: a process in another namespace with a device of that name is judged there" {
+	NS2=tunown-t${BATS_TEST_NUMBER}b-$$-$RANDOM
+	ip netns add "$NS2"
+	in_ns ip tuntap add dev tap0 mode tap user alice
+	ip netns exec "$NS2" ip tuntap add dev tap0 mode tap user bob
+	start_in_ns2 alice
+	# Here alice owns tap0; in the process's namespace bob does, and that one counts.
+	check_json root tap0 --pid "$BG_PID"
+	assert_verdict owner-mismatch 1
+	local json=$output
+	run finding_message owner-mismatch
+	assert_output --partial "owned by bob (uid 1002)"
+	output=$json
+	run finding_message other-netns
+	assert_output --partial "runs in the network namespace $NS2: this is the 'tap0' there, not the one of this namespace"
+	refute_output --partial "please report"
+	kill "$BG_PID"
+	BG_PID=
+	# Owned by alice there too: ok, and the probe (in that namespace) agrees.
+	ip netns exec "$NS2" ip link del tap0
+	ip netns exec "$NS2" ip tuntap add dev tap0 mode tap user alice
+	start_in_ns2 alice
+	check_json root tap0 --pid "$BG_PID"
+	assert_verdict ok 0
+	assert_equal "$(field '.findings[] | select(.code == "other-netns") | .level')" note
+	run ip netns exec "$NS2" setpriv --reuid=alice --regid=alice --init-groups \
+		--inh-caps=-all -- "$TESTBIN/attach" tap0
+	assert_output ok
 }
 
 @test "check --pid: a process of another user in the same namespace" {
@@ -535,4 +575,19 @@ LANDLOCK='
 	check_json root tap0 --as bob --no-probe
 	run finding_message busy
 	assert_output --regexp "process [0-9]+ \(attach, uid 1001\)"
+}
+
+@test "check: a name that is only an alternative name is refused with the real name" {
+	in_ns ip tuntap add dev tap0 mode tap user alice
+	add_altname tap0 vmnet
+	echo "\$ tunown check vmnet --as alice"
+	run --separate-stderr in_ns "$TUNOWN" check vmnet --as alice
+	echo "$stderr"
+	assert_failure 1
+	assert_output ""
+	assert_contains "$stderr" "'vmnet' is an alternative name of 'tap0'"
+	assert_contains "$stderr" "a program attaching to 'vmnet' gets 'tap0'"
+	# What the kernel does with the name: the attach lands on tap0.
+	run as_user alice "$TESTBIN/attach" vmnet
+	assert_output ok
 }

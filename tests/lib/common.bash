@@ -14,6 +14,8 @@
 #   show_field DEV KEY       one key of `tunown show DEV --json`
 #   ns_links, ns_state       the interfaces of $NS; a snapshot of their state
 #   add_plain_link NAME      a link of another kind (dummy, else ifb, else bridge)
+#   add_altname DEV NAME     give DEV the alternative name NAME (skips the test
+#                            when the kernel or ip cannot)
 #   run_attach USER NAME [attach options]   `run` the attach helper as USER
 #   hold_device USER NAME [attach options]   keep NAME attached as USER
 #   release_device           let go of it again
@@ -124,6 +126,11 @@ add_plain_link() {
 	done
 	echo "# cannot create a dummy, ifb or bridge link" >&2
 	return 1
+}
+
+add_altname() {
+	in_ns ip link property add dev "$1" altname "$2" 2>/dev/null ||
+		skip "cannot add an alternative name (Linux 5.5 and iproute2 5.5 or later)"
 }
 
 # What tunown may change, for every interface of $NS, as one JSON text:
