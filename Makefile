@@ -68,7 +68,7 @@ else
 Q := @
 endif
 
-.PHONY: all check unit deps clean install uninstall lint bench fuzz check-valgrind
+.PHONY: all check unit deps clean install uninstall lint bench fuzz check-valgrind soak
 all: $(BUILD)/tunown
 
 $(BUILD)/tunown: $(OBJS)
@@ -122,6 +122,17 @@ check: $(BUILD)/tunown $(UNIT_BINS) $(HELPER_BINS) $(REPLAY_BINS) $(SHIM)
 	TUNOWN=$(abspath $(BUILD)/tunown) TUNOWN_TESTBIN=$(abspath $(BUILD)/tests) TUNOWN_CNITOOL=$(abspath $(CNITOOL_DIR)) \
 	  prove --exec tests/lib/runtest $(UNIT_BINS) $(REPLAY_BINS) $(sort $(wildcard tests/cli/*.bats)) \
 	  $(sort $(wildcard tests/integration/*.bats))
+
+# make soak [SOAK_STEPS=20000] [TUNOWN_SEED=N]: the model-based test of
+# tests/model/model.py (make check runs 250 steps of it) for many steps, as
+# root in a throwaway sandbox; a divergence is counted, printed with its seed
+# and the commands that reproduce it, and the run goes on from a fresh
+# universe. Prints steps, seed, divergences and time.
+SOAK_STEPS  ?= 20000
+soak: $(BUILD)/tunown $(HELPER_BINS)
+	TUNOWN=$(abspath $(BUILD)/tunown) TUNOWN_TESTBIN=$(abspath $(BUILD)/tests) \
+	  TUNOWN_MODEL_STEPS=$(SOAK_STEPS) TUNOWN_MODEL_KEEP_GOING=1 \
+	  prove -v --exec tests/lib/runtest tests/integration/95-model.bats
 
 # make fuzz [FUZZ_SECONDS=60]: each harness under libFuzzer with address and
 # undefined sanitizers, built with clang into build/fuzz. New inputs go to
@@ -206,7 +217,8 @@ lint:
 DEB_PKGS := build-essential pkg-config libnl-3-dev libnl-route-3-dev libcap-dev libjansson-dev \
             libcmocka-dev bats bats-assert bats-support mandoc iproute2 util-linux \
             libcap2-bin bash-completion zsh fish strace clang valgrind cppcheck \
-            golang-go golang-github-appc-cni-dev containernetworking-plugins dpkg-dev
+            golang-go golang-github-appc-cni-dev containernetworking-plugins dpkg-dev \
+            python3
 deps:
 	@if command -v apt-get >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS); \
