@@ -126,12 +126,13 @@ check: $(BUILD)/tunown $(UNIT_BINS) $(HELPER_BINS) $(REPLAY_BINS) $(SHIM)
 # make soak [SOAK_STEPS=20000] [TUNOWN_SEED=N]: the model-based test of
 # tests/model/model.py (make check runs 250 steps of it) for many steps, as
 # root in a throwaway sandbox; a divergence is counted, printed with its seed
-# and the commands that reproduce it, and the run goes on from a fresh
-# universe. Prints steps, seed, divergences and time.
+# and the commands that reproduce it (all of them in build/soak.txt), and the
+# run goes on from a fresh universe. Prints steps, seed, divergences and time.
 SOAK_STEPS  ?= 20000
 soak: $(BUILD)/tunown $(HELPER_BINS)
+	$(Q)rm -f build/soak.txt
 	TUNOWN=$(abspath $(BUILD)/tunown) TUNOWN_TESTBIN=$(abspath $(BUILD)/tests) \
-	  TUNOWN_MODEL_STEPS=$(SOAK_STEPS) TUNOWN_MODEL_KEEP_GOING=1 \
+	  TUNOWN_MODEL_STEPS=$(SOAK_STEPS) TUNOWN_MODEL_KEEP_GOING=1 TUNOWN_MODEL_REPORT=$(abspath build/soak.txt) \
 	  prove -v --exec tests/lib/runtest tests/integration/95-model.bats
 
 # make fuzz [FUZZ_SECONDS=60]: each harness under libFuzzer with address and

@@ -15,6 +15,7 @@ one more, `ip netns add lab`.
   TUNOWN_MODEL_ENABLE=a,b|all   turn on steps of DISABLED (to see what diverges)
   TUNOWN_MODEL_KEEP_GOING=1     count divergences and go on (make soak)
   TUNOWN_MODEL_LOG=FILE  every command run, for reproducing by hand
+  TUNOWN_MODEL_REPORT=FILE      every divergence in full (make soak: build/soak.txt)
 
 Steps: rewrite the file and apply (with and without --prune, a dry run first),
 add and del by hand, and outside interference: a program attaches with some
@@ -62,9 +63,9 @@ DISABLED = {
     "kill_del": "life #6: a del killed between the move into tunown's spare netdev group and the group delete leaves the device there, and apply does not put it back",
     "term_del": "life #6: SIGTERM/SIGINT/SIGHUP in del leave devices in tunown's spare netdev group",
     "prune_missing_netns": "life #8: apply --prune deletes a device whose section failed in a missing namespace",
+    "reserved_name": "parse #9: a section named 'all' or 'default' (names the kernel reserves) is a file error (exit 2)",
     "ipv6_low_mtu_file": "parse #2: an IPv6 address with an MTU below 1280 is a file error (exit 2)",
     "bad_addr_file": "parse #10: 0.0.0.0/24 and /0 prefixes are a file error (exit 2)",
-    "altname_conflict": "check #13: add NAME where NAME is another device's altname re-owns it",
 }
 
 TUNOWN = os.environ.get("TUNOWN", "build/tunown")
@@ -601,6 +602,8 @@ class Run:
             kinds.append("LOWMTU")
         if self.on("bad_addr_file"):
             kinds += ["address = 0.0.0.0/24", "address = 10.9.9.9/0"]
+        if self.on("reserved_name"):
+            kinds += ["\n[all]\nuser = alice", "\n[default]\ngroup = kvm"]
         kind = rng.choice(kinds)
         target = rng.choice(secs)
         if kind == "LOWMTU":
@@ -1183,6 +1186,9 @@ class Run:
         text = "\n".join(msg)
         self.divergences.append(text)
         print(text, flush=True)
+        if os.environ.get("TUNOWN_MODEL_REPORT"):
+            with open(os.environ["TUNOWN_MODEL_REPORT"], "a") as f:
+                f.write(text + "\n\n")
 
 
 def main():
