@@ -343,3 +343,38 @@ cni_error() {
 	run ns_links
 	assert_output lo
 }
+
+@test "state that cannot be written: code 5, and the device and the IPAM lease are taken back" {
+	[ -x /usr/lib/cni/host-local ] || skip "host-local is not installed (make deps: containernetworking-plugins)"
+	mkdir -p /run/tunown
+	rm -rf /run/tunown/cni
+	touch /run/tunown/cni
+	cni ADD "$(conf '"user":"alice","ipam":{"type":"host-local","subnet":"10.21.0.0/24"}')"
+	cni_error 5 "cannot write the state of 'tap0'"
+	run ns_links
+	assert_output lo
+	run ls /var/lib/cni/networks/vms
+	refute_output --partial 10.21.0
+	rm /run/tunown/cni
+}
+
+@test "DEL leaves a device of the same name that is not the one its ADD made" {
+	local c
+	c=$(conf '"user":"alice"')
+	cni ADD "$c"
+	assert_success
+	# Someone replaced it: same name, tunown's alias even, another ifindex.
+	in_ns "$TUNOWN" del tap0 >/dev/null
+	in_ns "$TUNOWN" add tap0 --user bob >/dev/null
+	cni DEL "$c"
+	assert_success
+	assert_equal "$(link_field tap0 .linkinfo.info_data.user)" bob
+	# And a DEL whose CNI_NETNS is another namespace than the ADD's touches nothing there.
+	IFN=tap5 cni ADD "$c"
+	assert_success
+	ip netns add "$NS-x"
+	IFN=tap5 cni DEL "$c" CNI_NETNS="/run/netns/$NS-x"
+	assert_success
+	ip netns del "$NS-x"
+	assert_equal "$(link_field tap5 .linkinfo.info_data.user)" alice
+}
