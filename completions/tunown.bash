@@ -8,7 +8,7 @@ _tunown_options()
 {
 	case $1 in
 	add)	echo "--tun --tap --user --group --address --peer --mtu --mac" \
-		     "--multi-queue --vnet-hdr --pi --down --any-user --netns --help" ;;
+		     "--multi-queue --vnet-hdr --pi --up --down --any-user --adopt --netns --help" ;;
 	del)	echo "--netns --help" ;;
 	list)	echo "--json --netns --help" ;;
 	show)	echo "--json --netns --help" ;;

@@ -84,8 +84,10 @@ complete -c tunown -n '__fish_seen_subcommand_from add' -x -l mac -d 'MAC addres
 complete -c tunown -n '__fish_seen_subcommand_from add check' -l multi-queue -d 'Multi-queue device'
 complete -c tunown -n '__fish_seen_subcommand_from add' -l vnet-hdr -d 'Set IFF_VNET_HDR'
 complete -c tunown -n '__fish_seen_subcommand_from add' -l pi -d 'Keep the packet information header'
-complete -c tunown -n '__fish_seen_subcommand_from add' -l down -d 'Leave the link down'
+complete -c tunown -n '__fish_seen_subcommand_from add' -l up -d 'Bring the link up'
+complete -c tunown -n '__fish_seen_subcommand_from add' -l down -d 'Bring the link down'
 complete -c tunown -n '__fish_seen_subcommand_from add' -l any-user -d 'No owner nor group: anyone may attach'
+complete -c tunown -n '__fish_seen_subcommand_from add' -l adopt -d 'Take over a device tunown did not create'
 
 # check
 complete -c tunown -n '__fish_seen_subcommand_from check' -x -l as -a '(__fish_complete_users)' -d 'Check for a login of USER'

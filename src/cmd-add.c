@@ -19,11 +19,11 @@
 const char add_help[] =
 	"Usage: tunown add NAME [--tun|--tap] [--user USER] [--group GROUP]\n"
 	"                  [--address CIDR]... [--peer ADDR] [--mtu N] [--mac MAC]\n"
-	"                  [--multi-queue] [--vnet-hdr] [--pi] [--down] [--any-user]\n"
-	"                  [--netns NAME]\n"
+	"                  [--multi-queue] [--vnet-hdr] [--pi] [--up|--down] [--any-user]\n"
+	"                  [--adopt] [--netns NAME]\n"
 	"\n"
 	"Create the persistent tun/tap device NAME, owned by USER and/or GROUP, and\n"
-	"configure it; on an existing device, bring it to what is asked.\n"
+	"configure it; on an existing device, change what is asked and leave the rest.\n"
 	"\n"
 	"  --tun, --tap        mode (default: tun when NAME starts with \"tun\", else tap)\n"
 	"  --user USER         owner, a name or uid: it may attach without capabilities\n"
@@ -34,15 +34,16 @@ const char add_help[] =
 	"  --mtu N             MTU, within the device's bounds\n"
 	"  --mac MAC           MAC address (tap only)\n"
 	"  --multi-queue       a multi-queue device (IFF_MULTI_QUEUE)\n"
-	"  --vnet-hdr          with a virtio-net header (IFF_VNET_HDR)\n"
-	"  --pi                with packet information (without IFF_NO_PI)\n"
-	"  --down              leave the link down (default: up)\n"
+	"  --vnet-hdr          created with a virtio-net header (IFF_VNET_HDR)\n"
+	"  --pi                created with packet information (without IFF_NO_PI)\n"
+	"  --up, --down        bring the link up or down (a new device: up)\n"
+	"  --adopt             take over a tun/tap device tunown did not create\n"
 	"  --netns NAME        act in the network namespace /run/netns/NAME, or in the\n"
 	"                      one whose file NAME is, when an absolute path (/proc/PID/ns/net)\n"
 	"  -h, --help          show this help\n";
 
 enum { O_TUN = 256, O_TAP, O_USER, O_GROUP, O_ADDRESS, O_PEER, O_MTU, O_MAC, O_MQ,
-       O_VNET, O_PI, O_DOWN, O_ANY, O_NETNS };
+       O_VNET, O_PI, O_DOWN, O_ANY, O_NETNS, O_UP, O_ADOPT };
 
 static const struct option add_options[] = {
 	{ "tun", no_argument, NULL, O_TUN },
@@ -59,6 +60,8 @@ static const struct option add_options[] = {
 	{ "down", no_argument, NULL, O_DOWN },
 	{ "any-user", no_argument, NULL, O_ANY },
 	{ "netns", required_argument, NULL, O_NETNS },
+	{ "up", no_argument, NULL, O_UP },
+	{ "adopt", no_argument, NULL, O_ADOPT },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 }
 };
@@ -103,10 +106,6 @@ int spec_set_peer(struct devspec *s, const char *value, const char **why)
 
 int spec_finish(struct devspec *s, const char **why)
 {
-	if (s->uid == ID_NONE && s->gid == ID_NONE && !s->any_user) {
-		*why = "needs an owner: give --user or --group (or --any-user for a device every user may attach)";
-		return -EINVAL;
-	}
 	if (s->any_user && (s->uid != ID_NONE || s->gid != ID_NONE)) {
 		*why = "--any-user means no owner and no group: drop it or drop --user/--group";
 		return -EINVAL;
@@ -129,7 +128,7 @@ static int once(bool *seen, const char *opt)
 
 int add_parse(int argc, char **argv, struct devspec *s)
 {
-	bool seen[O_NETNS - O_TUN + 1] = { 0 };
+	bool seen[O_ADOPT - O_TUN + 1] = { 0 };
 	const char *why;
 	struct ipaddr a;
 	int opt, r;
@@ -186,8 +185,14 @@ int add_parse(int argc, char **argv, struct devspec *s)
 		case O_PI:
 			s->pi = 1;
 			break;
+		case O_UP:
 		case O_DOWN:
-			s->up = 0;
+			if (s->up != -1)
+				return usage_error("add", "give --up or --down, not both");
+			s->up = opt == O_UP;
+			break;
+		case O_ADOPT:
+			s->adopt = true;
 			break;
 		case O_ANY:
 			s->any_user = true;
@@ -236,8 +241,6 @@ int add_main(int argc, char **argv)
 		devspec_free(&s);
 		return r < 0 ? print_help("add") : r;
 	}
-	if (s.uid != ID_NONE && s.gid != ID_NONE)
-		errorf("add", "note: '%s' gets both an owner and a group; the kernel then lets a program attach only when it matches both", s.name);
 	if (s.netns && (r = netns_enter("add", s.netns)))
 		goto out;
 	if ((r = rt_connect("add", &rt)))
@@ -269,6 +272,9 @@ int add_main(int argc, char **argv)
 		r = EXIT_FAIL;
 		goto out;
 	}
+	/* Such a device was being created: it comes up as a new one would. */
+	if (exists && r == 1 && s.up == -1)
+		s.up = 1;
 	if (exists && (r = addrlist_load(rt, cur.ifindex, &have)) < 0) {
 		errorf("add", "cannot read the addresses of '%s': %s", s.name, strerror(-r));
 		r = EXIT_FAIL;
@@ -280,6 +286,8 @@ int add_main(int argc, char **argv)
 		goto out;
 	}
 	printf("%s: %s\n", s.name, outcome_text(&out, false, text, sizeof(text)));
+	if (out.kind == DEV_CREATED && s.uid != ID_NONE && s.gid != ID_NONE)
+		errorf("add", "note: '%s' has both an owner and a group; the kernel then lets a program attach only when it matches both", s.name);
 	r = EXIT_DONE;
 out:
 	journal_close(&j, false);

@@ -243,8 +243,7 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 			continue;
 		}
 		r = device_converge(rt, s, cur, cur ? &have : NULL,
-				    &(struct converge_opts){ .exact_addrs = true, .managed_only = true,
-							     .dry_run = o->dry_run, .journal = &j,
+				    &(struct converge_opts){ .exact_addrs = true, .dry_run = o->dry_run, .journal = &j,
 							     .holders = o->holders },
 				    &out, &f);
 		if (r < 0) {

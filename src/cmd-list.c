@@ -37,28 +37,9 @@ const char show_help[] =
 	"                      one whose file NAME is, when an absolute path (/proc/PID/ns/net)\n"
 	"  -h, --help          show this help\n";
 
-/* "10.0.0.1/24", or "10.0.0.1 peer 10.0.0.2/32" as ip shows a point-to-point address. */
-static const char *format_entry(const struct ipaddr *a, char *buf, size_t len)
-{
-	struct ipaddr peer = *a;
-
-	format_ipaddr(a, buf, len);
-	if (!a->has_peer)
-		return buf;
-	char *slash = strrchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	memcpy(peer.addr, a->peer, sizeof(peer.addr));
-	size_t n = strlen(buf);
-	snprintf(buf + n, len - n, " peer ");
-	n = strlen(buf);
-	format_ipaddr(&peer, buf + n, len - n);
-	return buf;
-}
-
 static void print_link(const struct link *l, const struct addrset *ix)
 {
-	char buf[IPADDR_STRLEN > 64 ? IPADDR_STRLEN : 64];
+	char buf[2 * IPADDR_STRLEN + 8];
 
 	out_obj_begin(l->name);
 	if (out_json())         /* text has it as the title */
@@ -83,9 +64,12 @@ static void print_link(const struct link *l, const struct addrset *ix)
 	const struct addr_entry *e;
 	size_t n = addrset_of(ix, l->ifindex, &e);
 	for (size_t i = 0; i < n; i++)
-		out_strs_item(format_entry(&e[i].a, buf, sizeof(buf)));
+		out_strs_item(format_ipaddr_peer(&e[i].a, buf, sizeof(buf)));
 	out_strs_end();
 	out_str("flags", "flags", tun_flags_string(tun_flags_of(l), buf, sizeof(buf)));
+	/* What every program must pass; IFF_NO_PI and IFF_VNET_HDR are each attacher's own. */
+	out_str("required_flags", "required-flags",
+		tun_flags_string(tun_flags(l->mode, l->multi_queue, false, true), buf, sizeof(buf)));
 	out_bool("managed", "managed", l->managed);
 	out_obj_end();
 }

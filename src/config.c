@@ -18,7 +18,7 @@
 
 enum key_id {
 	K_MODE, K_USER, K_GROUP, K_ADDRESS, K_PEER, K_MTU, K_MAC, K_MULTI_QUEUE,
-	K_VNET_HDR, K_PI, K_UP, K_ANY_USER, K_NETNS, K_COUNT
+	K_VNET_HDR, K_PI, K_UP, K_ANY_USER, K_NETNS, K_ADOPT, K_COUNT
 };
 
 /* One looked-up name; files tend to repeat the same owner for every device. */
@@ -334,6 +334,11 @@ static int set_any_user(struct parser *p, const char *v, const char **why)
 	return parse_bool(v, &p->cur.any_user, why);
 }
 
+static int set_adopt(struct parser *p, const char *v, const char **why)
+{
+	return parse_bool(v, &p->cur.adopt, why);
+}
+
 /* A file name under /run/netns, as `ip netns` accepts it. */
 static int set_netns(struct parser *p, const char *v, const char **why)
 {
@@ -373,6 +378,7 @@ static const struct key keys[K_COUNT] = {
 	[K_UP] = { "up", set_up, false },
 	[K_ANY_USER] = { "any-user", set_any_user, false },
 	[K_NETNS] = { "netns", set_netns, false },
+	[K_ADOPT] = { "adopt", set_adopt, false },
 };
 
 /* Words people reach for that are too far from the key for an edit distance. */
@@ -615,7 +621,7 @@ static void key_value(struct parser *p, char *line)
 			perr(p, p->line, "unknown key '%s' (did you mean '%s'?)", quote(word, q), near);
 		else
 			perr(p, p->line, "unknown key '%s' (keys: mode, user, group, address, peer, mtu, "
-			     "mac, multi-queue, vnet-hdr, pi, up, any-user, netns)", quote(word, q));
+			     "mac, multi-queue, vnet-hdr, pi, up, any-user, netns, adopt)", quote(word, q));
 		return;
 	}
 	if (!p->in_section) {

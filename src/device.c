@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <linux/if_tun.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -78,20 +79,69 @@ static bool has_addr(const struct ipaddr *v, size_t n, const struct ipaddr *a)
 	return false;
 }
 
-/* fe80::/10 addresses belong to the kernel (IPv6 autoconfiguration), not to the spec. */
+/* An address of v with the same local address as a, whatever its prefix or peer. */
+static bool has_local(const struct ipaddr *v, size_t n, const struct ipaddr *a)
+{
+	size_t len = a->family == AF_INET ? 4 : 16;
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].family == a->family && !memcmp(v[i].addr, a->addr, len))
+			return true;
+	return false;
+}
+
+/*
+ * The link-local address the kernel makes itself (addrgenmode) belongs to the
+ * kernel: an fe80::/64 address flagged stable-privacy (the stable-privacy and
+ * random modes, and every tun device), or one with an EUI-64 interface
+ * identifier, ff:fe in its middle (eui64 mode on a tap, from the MAC it had).
+ * Every other address, link-local or not, is the spec's to keep or remove.
+ */
 static bool kernel_addr(const struct ipaddr *a)
 {
-	return a->family == AF_INET6 && a->addr[0] == 0xfe && (a->addr[1] & 0xc0) == 0x80;
+	static const uint8_t link_local[8] = { 0xfe, 0x80 };
+
+	if (a->family != AF_INET6 || a->prefixlen != 64 || a->has_peer || memcmp(a->addr, link_local, 8))
+		return false;
+	return (a->read_flags & IFA_F_STABLE_PRIVACY) || (a->addr[11] == 0xff && a->addr[12] == 0xfe);
+}
+
+/*
+ * Whether convergence to want[0..n) removes a, an address the device has:
+ * with exact (apply) every one want lacks; otherwise (add) only one whose
+ * local address want gives again with another prefix or peer, which it
+ * replaces. Never the kernel's own.
+ */
+static bool drops(const struct ipaddr *want, size_t n, bool exact, const struct ipaddr *a)
+{
+	if (kernel_addr(a) || has_addr(want, n, a))
+		return false;
+	return exact || has_local(want, n, a);
+}
+
+/* The MTU of a new tun or tap device; for a device tunown manages, what a section without 'mtu' asks. */
+#define DEFAULT_MTU 1500
+
+/* The bounds of a new device's MTU (drivers/net/tun.c: 68, and 65535 less the link header). */
+static void new_mtu_bounds(enum tun_mode m, uint32_t *min, uint32_t *max)
+{
+	*min = 68;
+	*max = m == MODE_TAP ? 65535 - 14 : 65535;
+}
+
+static int mtu_in_bounds(const struct devspec *s, enum tun_mode m, uint32_t min, uint32_t max, struct failure *f)
+{
+	if (s->mtu && (s->mtu < min || s->mtu > max))
+		return failf(f, EXIT_USAGE, "MTU '%u' of '%s': outside the %s device's range %u..%u",
+			     s->mtu, s->name, mode_name(m), min, max);
+	return 0;
 }
 
 static int check_mtu(const struct devspec *s, const struct link *l, struct failure *f)
 {
-	if (!s->mtu || !l->max_mtu)
+	if (!l->max_mtu)
 		return 0;
-	if (s->mtu < l->min_mtu || s->mtu > l->max_mtu)
-		return failf(f, EXIT_USAGE, "MTU '%u' of '%s': outside the %s device's range %u..%u",
-			     s->mtu, s->name, mode_name(l->mode), l->min_mtu, l->max_mtu);
-	return 0;
+	return mtu_in_bounds(s, l->mode, l->min_mtu, l->max_mtu, f);
 }
 
 /*
@@ -140,32 +190,18 @@ static void release_signals(void)
 /* Below this MTU the kernel turns IPv6 off on a device and refuses its addresses. */
 #define IPV6_MIN_MTU 1280
 
-static int addr_failed(struct failure *f, struct rt *rt, int r, const struct devspec *s, const struct ipaddr *a)
+/* mtu: the device's MTU when the address went in. */
+static int addr_failed(struct failure *f, struct rt *rt, int r, const char *name, const struct ipaddr *a, uint32_t mtu)
 {
-	char buf[IPADDR_STRLEN];
+	char buf[2 * IPADDR_STRLEN + 8];
 	const char *kernel = rt_message(rt);
-	bool small = a->family == AF_INET6 && s->mtu && s->mtu < IPV6_MIN_MTU;
+	bool small = a->family == AF_INET6 && mtu < IPV6_MIN_MTU;
 
 	return failf(f, EXIT_FAIL, "cannot add address '%s' to '%s': %s%s%s%s%s",
-		     format_ipaddr(a, buf, sizeof(buf)), s->name,
+		     format_ipaddr_peer(a, buf, sizeof(buf)), name,
 		     kernel ? kernel : strerror(-r), kernel ? " (" : "",
 		     kernel ? strerror(-r) : "", kernel ? ")" : "",
-		     small ? " (IPv6 needs an MTU of 1280 or more)" : "");
-}
-
-static int add_addrs(struct rt *rt, const struct devspec *s, int ifindex, const struct addrlist *have,
-		     size_t *added, struct failure *f)
-{
-	for (size_t i = 0; i < s->naddrs; i++) {
-		if (have && has_addr(have->v, have->n, &s->addrs[i]))
-			continue;
-		int r = rt_add_addr(rt, ifindex, &s->addrs[i]);
-		if (r < 0)
-			return addr_failed(f, rt, r, s, &s->addrs[i]);
-		if (added)
-			(*added)++;
-	}
-	return 0;
+		     small ? " (IPv6 needs an MTU of 1280 or more: the device has less)" : "");
 }
 
 /*
@@ -180,6 +216,8 @@ static int add_addrs(struct rt *rt, const struct devspec *s, int ifindex, const 
  * bringing it up then starts IPv6 autoconfiguration that the close undoes at
  * once, which made creating a device twice as slow. A failure from then on is
  * rolled back by deleting the device; a SIGKILL leaves it to the journal.
+ * IFF_VNET_HDR and IFF_NO_PI are set here once: every program that attaches
+ * later sets its own.
  */
 static int create(struct rt *rt, const struct devspec *s, const struct converge_opts *o,
 		  struct outcome *out, struct failure *f)
@@ -249,7 +287,7 @@ static int create(struct rt *rt, const struct devspec *s, const struct converge_
 			if (r == -EINVAL && s->mtu)
 				f->status = EXIT_USAGE;
 		} else if (failed <= s->naddrs) {
-			addr_failed(f, rt, r, s, &s->addrs[failed - 1]);
+			addr_failed(f, rt, r, s->name, &s->addrs[failed - 1], s->mtu ? s->mtu : DEFAULT_MTU);
 		} else {
 			step_failed(f, rt, r, "cannot bring up", s->name);
 		}
@@ -265,19 +303,47 @@ out:
 	return r < 0 ? -1 : 0;
 }
 
-/* What an existing device lacks, and whether the kernel lets us change it. */
+/*
+ * What an existing device lacks, and whether the kernel lets us change it.
+ * IFF_VNET_HDR and IFF_NO_PI are not in it: the kernel hands them to each
+ * program that attaches (TUNSETIFF overwrites them), so they are set when a
+ * device is created and never converged.
+ */
 struct plan {
-	bool owner, group, flags, persist;   /* need a re-attach */
-	bool mtu, mac, up;
+	bool owner, group, persist;          /* need a re-attach */
+	bool mtu, mac, up, mark;
 	size_t add, del;                     /* addresses */
-	int vnet_hdr, pi;
 };
 
-static int conflicts(const struct devspec *s, const struct link *cur, const struct converge_opts *o,
+static const char *id_text(uint32_t id, const char *name, char *buf, size_t len)
+{
+	if (name)
+		snprintf(buf, len, "'%s' (%u)", name, id);
+	else
+		snprintf(buf, len, "%u", id);
+	return buf;
+}
+
+/* A tun/tap device tunown did not create, or whose mark is gone: left alone unless adopted. */
+static int not_managed(struct rt *rt, const struct devspec *s, const struct link *cur,
+		       const struct converge_opts *o, struct failure *f)
+{
+	const char *how = o->exact_addrs ? "set 'adopt = yes' in its section" : "give --adopt";
+	char alias[256];
+
+	if (cur->has_alias && rt_link_alias(rt, cur->ifindex, alias, sizeof(alias)) == 0 && alias[0])
+		return failf(f, EXIT_FAIL, "'%s' has the interface alias '%s', not tunown's mark '%s': tunown leaves alone the devices it did not create; "
+			     "if it did, the alias set since took the mark away (put it back: ip link set %s alias %s); to take the device over, %s",
+			     s->name, alias, TUNOWN_ALIAS, s->name, TUNOWN_ALIAS, how);
+	return failf(f, EXIT_FAIL, "'%s' was not created by tunown (no alias '%s'): tunown leaves it alone; to take it over, %s, or delete it (tunown del %s)",
+		     s->name, TUNOWN_ALIAS, how, s->name);
+}
+
+static int conflicts(struct rt *rt, const struct devspec *s, const struct link *cur, const struct converge_opts *o,
 		     struct failure *f)
 {
-	enum tun_mode mode = devspec_mode(s);
-	bool mq = s->multi_queue == 1;
+	enum tun_mode mode = s->mode || o->exact_addrs ? devspec_mode(s) : cur->mode;
+	char id[IFNAMSIZ + 64];
 
 	if (!cur->is_tun)
 		return failf(f, EXIT_FAIL, "'%s' is not a tun/tap device (kind: %s): tunown changes only tun/tap devices; choose another name",
@@ -285,19 +351,20 @@ static int conflicts(const struct devspec *s, const struct link *cur, const stru
 	if (cur->mode != mode)
 		return failf(f, EXIT_FAIL, "'%s' is a %s device, not %s: delete it first (tunown del %s) or ask for --%s",
 			     s->name, mode_name(cur->mode), mode_name(mode), s->name, mode_name(cur->mode));
-	if (cur->multi_queue != mq)
+	/* add without --multi-queue leaves it as it is; apply's default is single-queue. */
+	if ((s->multi_queue != -1 || o->exact_addrs) && cur->multi_queue != (s->multi_queue == 1))
 		return failf(f, EXIT_FAIL, "'%s' is %s, the request is %s: the kernel cannot change that; delete it first (tunown del %s)",
 			     s->name, cur->multi_queue ? "multi-queue" : "single-queue",
-			     mq ? "multi-queue" : "single-queue", s->name);
-	if (o->managed_only && !cur->managed)
-		return failf(f, EXIT_FAIL, "'%s' was not created by tunown (no alias '%s'): apply leaves it alone; delete it or rename the section",
-			     s->name, TUNOWN_ALIAS);
-	if (cur->owner != ID_NONE && s->uid == ID_NONE)
-		return failf(f, EXIT_FAIL, "'%s' has owner %u and the kernel cannot clear an owner: delete it (tunown del %s) and add it again, or ask for --user",
-			     s->name, cur->owner, s->name);
-	if (cur->group != ID_NONE && s->gid == ID_NONE)
-		return failf(f, EXIT_FAIL, "'%s' has group %u and the kernel cannot clear a group: delete it (tunown del %s) and add it again, or ask for --group",
-			     s->name, cur->group, s->name);
+			     cur->multi_queue ? "single-queue" : "multi-queue", s->name);
+	if (!cur->managed && !s->adopt)
+		return not_managed(rt, s, cur, o, f);
+	/* apply says the whole device and --any-user says "no owner": an id they lack would stay. */
+	if (cur->owner != ID_NONE && s->uid == ID_NONE && (o->exact_addrs || s->any_user))
+		return failf(f, EXIT_FAIL, "'%s' has owner %s and the kernel cannot clear an owner: delete it (tunown del %s) and add it again, or ask for that owner",
+			     s->name, id_text(cur->owner, user_name(cur->owner), id, sizeof(id)), s->name);
+	if (cur->group != ID_NONE && s->gid == ID_NONE && (o->exact_addrs || s->any_user))
+		return failf(f, EXIT_FAIL, "'%s' has group %s and the kernel cannot clear a group: delete it (tunown del %s) and add it again, or ask for that group",
+			     s->name, id_text(cur->group, group_name(cur->group), id, sizeof(id)), s->name);
 	return 0;
 }
 
@@ -307,30 +374,27 @@ static void make_plan(const struct devspec *s, const struct link *cur, const str
 	memset(p, 0, sizeof(*p));
 	p->owner = s->uid != ID_NONE && s->uid != cur->owner;
 	p->group = s->gid != ID_NONE && s->gid != cur->group;
-	p->vnet_hdr = s->vnet_hdr == -1 ? cur->vnet_hdr : s->vnet_hdr;
-	p->pi = s->pi == -1 ? cur->pi : s->pi;
-	p->flags = p->vnet_hdr != cur->vnet_hdr || p->pi != cur->pi;
 	p->persist = !cur->persist;
 	p->mtu = s->mtu && s->mtu != cur->mtu;
 	p->mac = s->has_mac && (!cur->has_mac || memcmp(s->mac, cur->mac, 6));
-	p->up = (s->up != 0) != cur->up;
+	p->up = s->up != -1 && (s->up != 0) != cur->up;
+	p->mark = !cur->managed;
 	for (size_t i = 0; i < s->naddrs; i++)
 		if (!has_addr(have->v, have->n, &s->addrs[i]))
 			p->add++;
-	if (o->exact_addrs)
-		for (size_t i = 0; i < have->n; i++)
-			if (!kernel_addr(&have->v[i]) && !has_addr(s->addrs, s->naddrs, &have->v[i]))
-				p->del++;
+	for (size_t i = 0; i < have->n; i++)
+		if (drops(s->addrs, s->naddrs, o->exact_addrs, &have->v[i]))
+			p->del++;
 }
 
 static void describe(const struct plan *p, struct outcome *out)
 {
+	if (p->mark)
+		add_change(out, "adopted");
 	if (p->owner)
 		add_change(out, "owner");
 	if (p->group)
 		add_change(out, "group");
-	if (p->flags)
-		add_change(out, "flags");
 	if (p->persist)
 		add_change(out, "persist");
 	if (p->mtu)
@@ -343,8 +407,37 @@ static void describe(const struct plan *p, struct outcome *out)
 		add_change(out, "link state");
 }
 
-/* Owner, group, feature flags and persist: attach without IFF_TUN_EXCL, with the flags it should keep. */
-static int reattach(const struct link *cur, uint32_t uid, uint32_t gid, int vnet_hdr, int pi, bool persist)
+/*
+ * Below 1280 the kernel drops every IPv6 address of the device, for good:
+ * refused while one that convergence keeps (not the kernel's own link-local
+ * one) would go with it.
+ */
+static int ipv6_lost(const struct devspec *s, const struct addrlist *have, const struct converge_opts *o,
+		     const struct plan *p, struct failure *f)
+{
+	char list[300] = "", buf[2 * IPADDR_STRLEN + 8];
+	size_t n = 0, len = 0;
+
+	if (!p->mtu || s->mtu >= IPV6_MIN_MTU)
+		return 0;
+	for (size_t i = 0; i < have->n; i++) {
+		const struct ipaddr *a = &have->v[i];
+		if (a->family != AF_INET6 || kernel_addr(a) || drops(s->addrs, s->naddrs, o->exact_addrs, a))
+			continue;
+		if (len < sizeof(list) - 1)
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", n ? ", " : "",
+						format_ipaddr_peer(a, buf, sizeof(buf)));
+		n++;
+	}
+	if (!n)
+		return 0;
+	return failf(f, EXIT_FAIL, "cannot set the MTU of '%s' to %u: the kernel would drop its IPv6 address%s %s for good "
+		     "(IPv6 needs an MTU of 1280 or more); keep the MTU at 1280 or more, or remove %s first",
+		     s->name, s->mtu, n == 1 ? "" : "es", list, n == 1 ? "it" : "them");
+}
+
+/* Owner, group and persist: attach without IFF_TUN_EXCL, with the flags the device has, so they stay. */
+static int reattach(const struct link *cur, uint32_t uid, uint32_t gid, bool persist)
 {
 	bool set_uid = uid != ID_NONE && uid != cur->owner, uid_done = false;
 	bool set_gid = gid != ID_NONE && gid != cur->group, gid_done = false;
@@ -356,7 +449,7 @@ static int reattach(const struct link *cur, uint32_t uid, uint32_t gid, int vnet
 	r = tun_open(&fd);
 	if (r < 0)
 		return r;
-	r = tun_attach(fd, cur->name, tun_flags(cur->mode, cur->multi_queue, vnet_hdr, pi));
+	r = tun_attach(fd, cur->name, tun_flags_of(cur));
 	if (r < 0) {
 		close(fd);
 		return r;
@@ -377,11 +470,6 @@ static int reattach(const struct link *cur, uint32_t uid, uint32_t gid, int vnet
 			tun_set_group(fd, cur->group);
 	}
 	close(fd);
-	/* The attach itself set the feature flags: once more with the old ones. */
-	if (r < 0 && (vnet_hdr != cur->vnet_hdr || pi != cur->pi) && tun_open(&fd) == 0) {
-		tun_attach(fd, cur->name, tun_flags_of(cur));
-		close(fd);
-	}
 	return r;
 }
 
@@ -396,34 +484,119 @@ int addrlist_load(struct rt *rt, int ifindex, struct addrlist *out)
 	return rt_addrs(rt, ifindex, push_addr, out);
 }
 
+/* Where sync_addrs stopped: the address (NULL: reading them again failed) and the step. */
+struct addr_step {
+	const struct ipaddr *bad;
+	bool removing;
+};
+
+/*
+ * Brings the addresses of ifindex from *at to want[0..n): removes those
+ * drops() picks, secondaries first, then adds each one missing. Removing an
+ * IPv4 primary takes the secondaries of its subnet with it unless
+ * promote_secondaries is set; so after one the addresses are read again
+ * (into *scratch) and whatever the kernel took that is to stay goes back,
+ * whatever the sysctl says. 0, or -errno with *st filled.
+ */
+static int sync_addrs(struct rt *rt, int ifindex, const struct addrlist *at, const struct ipaddr *want, size_t n,
+		      bool exact, struct addrlist *scratch, struct addr_step *st)
+{
+	bool primary_gone = false;
+	int r;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < at->n; i++) {
+			const struct ipaddr *a = &at->v[i];
+			bool secondary = a->read_flags & IFA_F_SECONDARY;
+			if (secondary != (pass == 0) || !drops(want, n, exact, a))
+				continue;
+			r = rt_del_addr(rt, ifindex, a);
+			if (r == -EADDRNOTAVAIL)      /* gone already: what was asked */
+				continue;
+			if (r < 0) {
+				*st = (struct addr_step){ .bad = a, .removing = true };
+				return r;
+			}
+			primary_gone |= a->family == AF_INET && !secondary;
+		}
+	}
+	if (primary_gone) {
+		r = addrlist_load(rt, ifindex, scratch);
+		if (r < 0) {
+			*st = (struct addr_step){ 0 };
+			return r;
+		}
+		/* What the device had and keeps (add keeps every address it does not
+		 * replace) goes back first if the kernel took it. */
+		for (size_t i = 0; i < at->n; i++) {
+			const struct ipaddr *a = &at->v[i];
+			if (drops(want, n, exact, a) || kernel_addr(a) || has_addr(want, n, a) ||
+			    has_addr(scratch->v, scratch->n, a))
+				continue;
+			r = rt_add_addr(rt, ifindex, a);
+			if (r < 0) {
+				*st = (struct addr_step){ .bad = a };
+				return r;
+			}
+		}
+		at = scratch;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (has_addr(at->v, at->n, &want[i]))
+			continue;
+		r = rt_add_addr(rt, ifindex, &want[i]);
+		if (r < 0) {
+			*st = (struct addr_step){ .bad = &want[i] };
+			return r;
+		}
+	}
+	return 0;
+}
+
 /*
  * Puts back the addresses the device had before this run: removes the ones
- * the spec brought, adds again every one that is gone, whether this run
- * removed it or the kernel did (an MTU below 1280 drops every IPv6 address).
- * Best effort: the failure already in hand is what gets reported.
+ * it has now and had not, then adds again every one that is gone, whether
+ * this run removed it or the kernel did (an MTU below 1280 drops every IPv6
+ * address; a removed primary its secondaries). The kernel's own link-local
+ * address is the kernel's to make again. Best effort: the failure already in
+ * hand is what gets reported.
  */
-static void restore_addrs(struct rt *rt, const struct devspec *s, int ifindex, const struct addrlist *had)
+static void restore_addrs(struct rt *rt, int ifindex, const struct addrlist *had)
 {
-	struct addrlist now = { 0 };
+	struct addrlist now = { 0 }, want = { 0 }, scratch = { 0 };
+	struct addr_step st;
 
 	if (addrlist_load(rt, ifindex, &now) < 0)
 		goto out;
-	for (size_t i = 0; i < s->naddrs; i++)
-		if (!has_addr(had->v, had->n, &s->addrs[i]) && has_addr(now.v, now.n, &s->addrs[i]))
-			rt_del_addr(rt, ifindex, &s->addrs[i]);
 	for (size_t i = 0; i < had->n; i++)
-		if (!kernel_addr(&had->v[i]) && !has_addr(now.v, now.n, &had->v[i]))
-			rt_add_addr(rt, ifindex, &had->v[i]);
+		if (!kernel_addr(&had->v[i]) && addrlist_push(&want, &had->v[i]) < 0)
+			goto out;
+	sync_addrs(rt, ifindex, &now, want.v, want.n, true, &scratch, &st);
 out:
 	addrlist_free(&now);
+	addrlist_free(&want);
+	addrlist_free(&scratch);
+}
+
+static int addrs_failed(struct failure *f, struct rt *rt, int r, const char *name, const struct addr_step *st, uint32_t mtu)
+{
+	char buf[2 * IPADDR_STRLEN + 8], step[sizeof(buf) + 48];
+
+	if (!st->bad)
+		return step_failed(f, rt, r, "cannot read the addresses of", name);
+	if (!st->removing)
+		return addr_failed(f, rt, r, name, st->bad, mtu);
+	snprintf(step, sizeof(step), "cannot remove address '%s' from", format_ipaddr_peer(st->bad, buf, sizeof(buf)));
+	return step_failed(f, rt, r, step, name);
 }
 
 static int change(struct rt *rt, const struct devspec *s, const struct link *cur, const struct addrlist *have,
 		  const struct converge_opts *o, const struct plan *p, struct failure *f)
 {
 	struct linkchange c = { .up = -1 }, undo = { .up = -1 };
-	struct addrlist now = { 0 };
+	struct addrlist now = { 0 }, scratch = { 0 };
 	const struct addrlist *at = have;   /* the addresses as they are at each step */
+	struct addr_step st;
 	int r = 0;
 
 	if (p->mtu) {
@@ -452,21 +625,12 @@ static int change(struct rt *rt, const struct devspec *s, const struct link *cur
 		}
 		at = &now;
 	}
-	if (o->exact_addrs && p->del) {
-		for (size_t i = 0; i < at->n; i++) {
-			const struct ipaddr *a = &at->v[i];
-			if (kernel_addr(a) || has_addr(s->addrs, s->naddrs, a))
-				continue;
-			r = rt_del_addr(rt, cur->ifindex, a);
-			if (r < 0) {
-				step_failed(f, rt, r, "cannot remove an address from", s->name);
-				goto undo;
-			}
+	if (p->add || p->del) {
+		r = sync_addrs(rt, cur->ifindex, at, s->addrs, s->naddrs, o->exact_addrs, &scratch, &st);
+		if (r < 0) {
+			addrs_failed(f, rt, r, s->name, &st, p->mtu ? s->mtu : cur->mtu);
+			goto undo;
 		}
-	}
-	if (add_addrs(rt, s, cur->ifindex, at, NULL, f) < 0) {
-		r = -1;
-		goto undo;
 	}
 	if (p->up) {
 		r = rt_change_link(rt, cur->ifindex, &(struct linkchange){ .up = s->up != 0 });
@@ -476,26 +640,37 @@ static int change(struct rt *rt, const struct devspec *s, const struct link *cur
 		}
 	}
 	/* Last, since an owner set on an ownerless device cannot be taken back. */
-	if (p->owner || p->group || p->flags || p->persist) {
-		r = reattach(cur, s->uid, s->gid, p->vnet_hdr, p->pi, p->persist);
+	if (p->owner || p->group || p->persist) {
+		r = reattach(cur, s->uid, s->gid, p->persist);
 		if (r < 0) {
 			failf(f, EXIT_FAIL, "cannot re-attach '%s' to change its %s: %s%s", s->name,
-			      p->owner ? "owner" : p->group ? "group" : p->persist ? "persist flag" : "flags",
+			      p->owner ? "owner" : p->group ? "group" : "persist flag",
 			      strerror(-r), r == -EBUSY ? " (a program holds it; stop it first)" : tun_open_hint(r));
-			if (p->up)
-				rt_change_link(rt, cur->ifindex, &(struct linkchange){ .up = cur->up });
-			goto undo;
+			goto undo_link;
+		}
+	}
+	/* Adopted: the mark goes on once the rest holds (the alias it replaces cannot be put back). */
+	if (p->mark) {
+		r = rt_change_link(rt, cur->ifindex, &(struct linkchange){ .up = -1, .alias = TUNOWN_ALIAS });
+		if (r < 0) {
+			step_failed(f, rt, r, "cannot mark as tunown's", s->name);
+			goto undo_link;
 		}
 	}
 	addrlist_free(&now);
+	addrlist_free(&scratch);
 	return 0;
+undo_link:
+	if (p->up)
+		rt_change_link(rt, cur->ifindex, &(struct linkchange){ .up = cur->up });
 undo:
 	/* Put back what this call changed; the original failure is what we report.
 	 * The MTU first: IPv6 addresses cannot go back on below 1280. */
 	if (undo.mtu || undo.mac)
 		rt_change_link(rt, cur->ifindex, &undo);
-	restore_addrs(rt, s, cur->ifindex, have);
+	restore_addrs(rt, cur->ifindex, have);
 	addrlist_free(&now);
+	addrlist_free(&scratch);
 	return -1;
 }
 
@@ -513,11 +688,34 @@ static bool held(const struct link *cur, const struct converge_opts *o)
 	return r;
 }
 
+/* What the re-attach needs: a single-queue device that a program holds refuses it (EBUSY). */
+static int reattach_blocked(const struct devspec *s, const struct link *cur, const struct converge_opts *o,
+			    const struct plan *p, struct failure *f)
+{
+	if (!(p->owner || p->group || p->persist) || cur->multi_queue || !held(cur, o))
+		return 0;
+	return failf(f, EXIT_FAIL, "'%s' is attached by a program and changing its %s needs a re-attach, which the kernel refuses while a single-queue device is held: stop the program first ('tunown check %s' names it)",
+		     s->name, p->owner ? "owner" : p->group ? "group" : "persist flag", s->name);
+}
+
+/* What a new device needs before anything is made: an owner (or --any-user) and an MTU its driver takes. */
+static int create_refused(const struct devspec *s, struct failure *f)
+{
+	uint32_t min, max;
+
+	if (s->uid == ID_NONE && s->gid == ID_NONE && !s->any_user)
+		return failf(f, EXIT_USAGE, "'%s' does not exist, and a new device needs an owner: give --user or --group (or --any-user for a device every user may attach)",
+			     s->name);
+	new_mtu_bounds(devspec_mode(s), &min, &max);
+	return mtu_in_bounds(s, devspec_mode(s), min, max, f);
+}
+
 int device_converge(struct rt *rt, const struct devspec *s, const struct link *cur,
 		    const struct addrlist *addrs, const struct converge_opts *o,
 		    struct outcome *out, struct failure *f)
 {
 	static const struct addrlist none;
+	struct devspec whole;
 	struct plan p;
 	int r;
 
@@ -525,6 +723,8 @@ int device_converge(struct rt *rt, const struct devspec *s, const struct link *c
 	if (!addrs)
 		addrs = &none;
 	if (!cur) {
+		if (create_refused(s, f) < 0)
+			return -1;
 		if (o->dry_run) {
 			out->kind = DEV_CREATED;
 			return 0;
@@ -534,18 +734,23 @@ int device_converge(struct rt *rt, const struct devspec *s, const struct link *c
 		release_signals();
 		return r;
 	}
-	if (conflicts(s, cur, o, f) < 0)
-		return -1;
-	if (check_mtu(s, cur, f) < 0)
+	/* apply describes the whole device: a key it does not say is its default. */
+	if (o->exact_addrs && (!s->mtu || s->up == -1)) {
+		whole = *s;
+		whole.mtu = s->mtu ? s->mtu : DEFAULT_MTU;
+		whole.up = s->up == -1 ? 1 : s->up;
+		s = &whole;
+	}
+	if (conflicts(rt, s, cur, o, f) < 0 || check_mtu(s, cur, f) < 0)
 		return -1;
 	make_plan(s, cur, addrs, o, &p);
+	/* Every refusal comes before the dry run's answer: it says what the real run would. */
+	if (ipv6_lost(s, addrs, o, &p, f) < 0 || reattach_blocked(s, cur, o, &p, f) < 0)
+		return -1;
 	describe(&p, out);
 	out->kind = out->changes[0] ? DEV_CHANGED : DEV_UNCHANGED;
 	if (out->kind == DEV_UNCHANGED || o->dry_run)
 		return 0;
-	if ((p.owner || p.group || p.flags || p.persist) && !cur->multi_queue && held(cur, o))
-		return failf(f, EXIT_FAIL, "'%s' is attached by a program and changing its %s needs a re-attach: stop the program first ('tunown check %s' names it)",
-			     s->name, p.owner ? "owner" : p.group ? "group" : p.persist ? "persist flag" : "flags", s->name);
 	hold_signals();
 	r = change(rt, s, cur, addrs, o, &p, f);
 	release_signals();

@@ -27,8 +27,13 @@ struct failure {
 };
 
 struct converge_opts {
-	bool exact_addrs;           /* remove addresses the spec does not name (apply) */
-	bool managed_only;          /* refuse devices tunown did not create (apply) */
+	/*
+	 * The spec is the whole device (apply): addresses it does not name are
+	 * removed, keys it does not say take their defaults (MTU 1500, up,
+	 * single-queue), and an owner or group it lacks is a conflict. Without it
+	 * (add) what the spec does not say is left as it is.
+	 */
+	bool exact_addrs;
 	bool dry_run;               /* only say what would be done */
 	struct journal *journal;    /* where new devices are noted (journal.h), or NULL */
 	struct holders *holders;    /* who holds what (holders.h), loaded when a re-attach needs it; or NULL */

@@ -18,7 +18,6 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
-#include <netlink/route/addr.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +35,9 @@
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
+
+/* Requests in one sendmsg: the kernel's UIO_MAXIOV. */
+#define BATCH_MAX 1024
 
 /* The kernel makes dump parts of at most 32 KiB; a buffer that size holds any answer. */
 #define RECV_SIZE 32768
@@ -202,8 +204,9 @@ static int transact(struct rt *nl, struct nl_msg **msgs, size_t n, size_t *faile
 	struct wait w = { .nl = nl, .n = n, .valid = valid, .data = data };
 	struct iovec few[4], *iov = few;
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	struct msghdr mh = { .msg_name = &kernel, .msg_namelen = sizeof(kernel), .msg_iovlen = n };
-	int fd = nl_socket_get_fd(nl->sk), r = 0;
+	struct msghdr mh = { .msg_name = &kernel, .msg_namelen = sizeof(kernel) };
+	int fd = nl_socket_get_fd(nl->sk), r = 0, send_err = 0;
+	size_t sent_n;
 
 	nl->message[0] = '\0';
 	if (n > sizeof(few) / sizeof(few[0]) && !(iov = calloc(n, sizeof(*iov)))) {
@@ -211,13 +214,13 @@ static int transact(struct rt *nl, struct nl_msg **msgs, size_t n, size_t *faile
 		r = -ENOMEM;
 		goto out;
 	}
-	mh.msg_iov = iov;
 	for (size_t i = 0; i < n; i++) {
 		nl_complete_msg(nl->sk, msgs[i]);
 		struct nlmsghdr *h = nlmsg_hdr(msgs[i]);
-		/* Only the last asks for an ACK: a failure is answered either way,
-		 * and the kernel answers in order, so the last answer ends the batch. */
-		if (i + 1 < n)
+		/* Only the last of each sendmsg asks for an ACK: a failure is answered
+		 * either way, and the kernel answers in order, so the last answer ends
+		 * the batch. */
+		if (i + 1 < n && (i + 1) % BATCH_MAX)
 			h->nlmsg_flags &= ~NLM_F_ACK;
 		else
 			h->nlmsg_flags |= NLM_F_ACK;
@@ -225,22 +228,32 @@ static int transact(struct rt *nl, struct nl_msg **msgs, size_t n, size_t *faile
 		iov[i].iov_len = NLMSG_ALIGN(h->nlmsg_len);
 	}
 	w.first = nlmsg_hdr(msgs[0])->nlmsg_seq;
-	ssize_t sent;
-	do
-		sent = sendmsg(fd, &mh, 0);
-	while (sent < 0 && errno == EINTR);
-	if (sent < 0) {
-		r = errno == ENOBUFS || errno == ENOMEM ? -ENOMEM : -EIO;
-		goto out;
+	/* One sendmsg takes at most UIO_MAXIOV iovecs (EMSGSIZE beyond): a longer
+	 * batch goes in parts of BATCH_MAX, which the kernel runs in order all
+	 * the same. */
+	for (sent_n = 0; sent_n < n; sent_n += mh.msg_iovlen) {
+		ssize_t sent;
+		mh.msg_iov = iov + sent_n;
+		mh.msg_iovlen = n - sent_n < BATCH_MAX ? n - sent_n : BATCH_MAX;
+		do
+			sent = sendmsg(fd, &mh, 0);
+		while (sent < 0 && errno == EINTR);
+		if (sent < 0) {
+			send_err = -errno;
+			break;
+		}
 	}
-	while (!w.done) {
+	/* The parts that went are answered: read them all, so that no answer is
+	 * left for the next request to take for its own. */
+	w.n = sent_n;
+	while (w.n && !w.done) {
 		struct sockaddr_nl from;
 		socklen_t fromlen = sizeof(from);
 		ssize_t len = recvfrom(fd, nl->buf, sizeof(nl->buf), MSG_TRUNC, (struct sockaddr *)&from, &fromlen);
 		if (len < 0 && errno == EINTR)
 			continue;
 		if (len < 0) {
-			r = errno == ENOBUFS || errno == ENOMEM ? -ENOMEM : -EIO;
+			r = -errno;
 			goto out;
 		}
 		if ((size_t)len > sizeof(nl->buf)) {
@@ -253,6 +266,10 @@ static int transact(struct rt *nl, struct nl_msg **msgs, size_t n, size_t *faile
 		int rest = (int)len;
 		for (struct nlmsghdr *h = (struct nlmsghdr *)nl->buf; nlmsg_ok(h, rest); h = nlmsg_next(h, &rest))
 			answer(&w, h);
+	}
+	if (!w.error && send_err) {
+		w.error = send_err;
+		w.failed = sent_n;
 	}
 	r = w.error ? w.error : w.stop;
 	if (failed)
@@ -442,6 +459,34 @@ int rt_link_by_name(struct rt *nl, const char *name, struct link *out)
 	return get_link(nl, name, 0, out);
 }
 
+struct alias_read {
+	char *buf;
+	size_t len;
+};
+
+static int on_alias(const struct nlmsghdr *h, void *arg)
+{
+	struct alias_read *ar = arg;
+	struct nlattr *tb[IFLA_MAX + 1];
+
+	if (h->nlmsg_type == RTM_NEWLINK &&
+	    nlmsg_parse((struct nlmsghdr *)h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) == 0 && tb[IFLA_IFALIAS])
+		nla_strlcpy(ar->buf, tb[IFLA_IFALIAS], ar->len);
+	return 0;
+}
+
+int rt_link_alias(struct rt *nl, int ifindex, char *buf, size_t len)
+{
+	struct alias_read ar = { .buf = buf, .len = len };
+	struct nl_msg *msg = getlink_msg(0);
+
+	buf[0] = '\0';
+	if (!msg)
+		return -ENOMEM;
+	((struct ifinfomsg *)nlmsg_data(nlmsg_hdr(msg)))->ifi_index = ifindex;
+	return transact(nl, &msg, 1, NULL, on_alias, &ar);
+}
+
 int rt_ifindex(struct rt *nl, const char *name)
 {
 	struct ifreq ifr = { 0 };
@@ -490,6 +535,8 @@ static int on_addr(const struct nlmsghdr *h, void *arg)
 		return 0;
 	a.family = ifa->ifa_family;
 	a.prefixlen = ifa->ifa_prefixlen;
+	/* IFA_FLAGS holds all 32 bits (IFA_F_STABLE_PRIVACY is above the u8). */
+	a.read_flags = tb[IFA_FLAGS] && nla_len(tb[IFA_FLAGS]) >= 4 ? nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
 	memcpy(a.addr, nla_data(local), n);
 	if (tb[IFA_LOCAL] && tb[IFA_ADDRESS] && (size_t)nla_len(tb[IFA_ADDRESS]) >= n &&
 	    memcmp(nla_data(tb[IFA_LOCAL]), nla_data(tb[IFA_ADDRESS]), n)) {
@@ -553,70 +600,31 @@ int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c)
 	return r < 0 ? r : request(nl, msg);
 }
 
-static struct rtnl_addr *build_addr(int ifindex, const struct ipaddr *a)
-{
-	struct rtnl_addr *ra = rtnl_addr_alloc();
-	size_t n = a->family == AF_INET ? 4 : 16;
-	struct nl_addr *local = nl_addr_build(a->family, a->addr, n);
-	struct nl_addr *peer = a->has_peer ? nl_addr_build(a->family, a->peer, n) : NULL;
-
-	if (!ra || !local || (a->has_peer && !peer))
-		goto fail;
-	rtnl_addr_set_ifindex(ra, ifindex);
-	nl_addr_set_prefixlen(local, a->prefixlen);
-	if (rtnl_addr_set_local(ra, local) < 0)
-		goto fail;
-	if (peer) {
-		nl_addr_set_prefixlen(peer, a->prefixlen);
-		if (rtnl_addr_set_peer(ra, peer) < 0)
-			goto fail;
-	}
-	rtnl_addr_set_prefixlen(ra, a->prefixlen);
-	nl_addr_put(local);
-	nl_addr_put(peer);
-	return ra;
-fail:
-	nl_addr_put(local);
-	nl_addr_put(peer);
-	rtnl_addr_put(ra);
-	return NULL;
-}
-
 /*
- * libnl-route-3 takes a peer for IPv4 only (rtnl_addr_set_peer refuses other
- * families), so a point-to-point IPv6 address is built here: IFA_LOCAL is
- * ours, IFA_ADDRESS the peer, as the kernel reads them.
+ * An address request, built here for every family as ip(8) builds it:
+ * IFA_LOCAL is ours, IFA_ADDRESS the peer, or ours again when there is none
+ * (the kernel reads a peer only where the two differ). libnl-route-3 takes
+ * a peer for IPv4 only and turns each of its own errors into a code of its
+ * own; this costs one message and no rtnl_addr.
  */
-static struct nl_msg *addr6_peer_msg(int type, int flags, int ifindex, const struct ipaddr *a)
-{
-	struct ifaddrmsg ifa = { .ifa_family = AF_INET6, .ifa_prefixlen = a->prefixlen, .ifa_index = (unsigned)ifindex };
-	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
-
-	if (!msg || nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0 ||
-	    nla_put(msg, IFA_LOCAL, 16, a->addr) < 0 || nla_put(msg, IFA_ADDRESS, 16, a->peer) < 0) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
 static int addr_msg(int ifindex, const struct ipaddr *a, bool add, struct nl_msg **msg)
 {
-	int r;
+	struct ifaddrmsg ifa = {
+		.ifa_family = (unsigned char)a->family,
+		.ifa_prefixlen = a->prefixlen,
+		.ifa_index = (unsigned)ifindex,
+	};
+	int n = a->family == AF_INET ? 4 : 16;
 
-	*msg = NULL;
-	if (a->family == AF_INET6 && a->has_peer) {
-		*msg = add ? addr6_peer_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, a)
-			   : addr6_peer_msg(RTM_DELADDR, 0, ifindex, a);
-		return *msg ? 0 : -ENOMEM;
-	}
-	struct rtnl_addr *ra = build_addr(ifindex, a);
-	if (!ra)
+	*msg = nlmsg_alloc_simple(add ? RTM_NEWADDR : RTM_DELADDR, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	if (!*msg || nlmsg_append(*msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(*msg, IFA_LOCAL, n, a->addr) < 0 ||
+	    nla_put(*msg, IFA_ADDRESS, n, a->has_peer ? a->peer : a->addr) < 0) {
+		nlmsg_free(*msg);
+		*msg = NULL;
 		return -ENOMEM;
-	r = add ? rtnl_addr_build_add_request(ra, NLM_F_CREATE | NLM_F_EXCL, msg)
-		: rtnl_addr_build_delete_request(ra, 0, msg);
-	rtnl_addr_put(ra);
-	return r < 0 ? -ENOMEM : 0;
+	}
+	return 0;
 }
 
 static int addr_request(struct rt *nl, int ifindex, const struct ipaddr *a, bool add)

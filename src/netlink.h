@@ -35,6 +35,8 @@ int rt_links_names(struct rt *nl, link_fn fn, altname_fn alt, void *data);
  * device's own name, not the one asked for.
  */
 int rt_link_by_name(struct rt *nl, const char *name, struct link *out);
+/* The interface alias (IFLA_IFALIAS) of one link, "" when none: struct link keeps only whether it has one. */
+int rt_link_alias(struct rt *nl, int ifindex, char *buf, size_t len);
 /* Only the ifindex of a name (one ioctl, no dump): > 0, or -ENODEV. */
 int rt_ifindex(struct rt *nl, const char *name);
 

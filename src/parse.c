@@ -243,12 +243,32 @@ size_t edit_distance(const char *a, const char *b)
 	return row[lb];
 }
 
+char *format_ipaddr_peer(const struct ipaddr *a, char *buf, size_t len)
+{
+	struct ipaddr peer = *a;
+
+	format_ipaddr(a, buf, len);
+	if (!a->has_peer)
+		return buf;
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	memcpy(peer.addr, a->peer, sizeof(peer.addr));
+	size_t n = strlen(buf);
+	snprintf(buf + n, len - n, " peer ");
+	n = strlen(buf);
+	format_ipaddr(&peer, buf + n, len - n);
+	return buf;
+}
+
 bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b)
 {
 	size_t n = a->family == AF_INET ? 4 : 16;
 
+	/* The peer is part of an address: the same local address with another peer is another address. */
 	return a->family == b->family && a->prefixlen == b->prefixlen &&
-	       !memcmp(a->addr, b->addr, n);
+	       !memcmp(a->addr, b->addr, n) && a->has_peer == b->has_peer &&
+	       (!a->has_peer || !memcmp(a->peer, b->peer, n));
 }
 
 void devspec_init(struct devspec *s)

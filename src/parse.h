@@ -37,6 +37,8 @@ const char *mode_name(enum tun_mode m);
 
 /* Formatters; buf must hold INET6_ADDRSTRLEN + 5 / 18 bytes. */
 char *format_ipaddr(const struct ipaddr *a, char *buf, size_t len);
+/* "10.0.0.1/24", or "10.0.0.1 peer 10.0.0.2/32" as ip shows a point-to-point address; len: 2 * IPADDR_STRLEN. */
+char *format_ipaddr_peer(const struct ipaddr *a, char *buf, size_t len);
 char *format_mac(const uint8_t mac[6], char *buf, size_t len);
 
 /*
@@ -47,7 +49,7 @@ char *format_mac(const uint8_t mac[6], char *buf, size_t len);
 #define EDIT_DISTANCE_MAX 32
 size_t edit_distance(const char *a, const char *b);
 
-/* Two addresses are the same when family, address and prefix match. */
+/* Two addresses are the same when family, address, prefix and peer (or its absence) match. */
 bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b);
 
 #endif

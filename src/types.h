@@ -41,6 +41,7 @@ struct ipaddr {
 	bool has_peer;
 	uint8_t addr[16];
 	uint8_t peer[16];
+	uint32_t read_flags;        /* IFA_F_* as the kernel reports them; 0 in a spec, never compared */
 };
 
 /* A route: destination prefix, and a gateway or none (on-link). */
@@ -60,10 +61,11 @@ struct devspec {
 	uint32_t uid;               /* ID_NONE: not asked */
 	uint32_t gid;               /* ID_NONE: not asked */
 	bool any_user;
+	bool adopt;                 /* take over a tun/tap device tunown did not create */
 	int multi_queue;            /* -1, 0, 1; -1 is treated as 0 */
 	int vnet_hdr;               /* -1, 0, 1 */
 	int pi;                     /* -1, 0, 1 */
-	int up;                     /* -1 (means up), 0, 1 */
+	int up;                     /* -1 (up on a new device; add leaves it, apply: up), 0, 1 */
 	uint32_t mtu;               /* 0: not asked */
 	bool has_mac;
 	uint8_t mac[6];

@@ -267,25 +267,52 @@ fd00:1::1/64"
 fd00:5::1/64"
 }
 
-@test "add again with --down, then without: down, then up" {
+@test "add again with --down, then without (left down), then --up" {
 	run_tunown -0 add tap0 --user alice
 	run_tunown -0 add tap0 --user alice --down
-	assert_output --regexp '^tap0: changed \(.+\)$'
+	assert_output 'tap0: changed (link state)'
 	run is_up tap0
 	assert_failure
 	run_tunown -0 add tap0 --user alice
-	assert_output --regexp '^tap0: changed \(.+\)$'
+	assert_output 'tap0: unchanged'
+	run is_up tap0
+	assert_failure
+	run_tunown -0 add tap0 --up
+	assert_output 'tap0: changed (link state)'
 	is_up tap0
+	run_tunown -2 add tap0 --up --down
+	assert_output --partial 'give --up or --down, not both'
 }
 
-@test "add on a device that ip tuntap made: takes it over" {
+@test "add on a device that ip tuntap made: refused unless --adopt, which marks it" {
 	in_ns ip tuntap add dev tap0 mode tap user bob
-	run_tunown -0 add tap0 --user alice --address 10.6.0.1/24
-	assert_output --regexp '^tap0: changed \(.*owner.*\)$'
+	local before
+	before=$(ns_state)
+	run_tunown -1 add tap0 --user alice --address 10.6.0.1/24
+	assert_output --partial "'tap0' was not created by tunown"
+	assert_output --partial "--adopt"
+	assert_equal "$(ns_state)" "$before"
+	run_tunown -0 add tap0 --user alice --address 10.6.0.1/24 --adopt
+	assert_output 'tap0: changed (adopted, owner, addresses)'
 	assert_equal "$(tun_attr tap0 user)" alice
-	is_up tap0
+	assert_equal "$(link_field tap0 .ifalias)" tunown
 	run_attach alice tap0
 	assert_output ok
+	# adopted: tunown's from now on, for add and apply alike
+	run_tunown -0 add tap0 --mtu 1400
+	assert_output 'tap0: changed (mtu)'
+}
+
+@test "add on a managed device whose alias an admin changed: the message names the alias and the way back" {
+	run_tunown -0 add tap0 --user alice
+	in_ns ip link set tap0 alias "VM of alice"
+	run_tunown -1 add tap0 --mtu 1400
+	assert_output --partial "'tap0' has the interface alias 'VM of alice', not tunown's mark 'tunown'"
+	assert_output --partial "ip link set tap0 alias tunown"
+	assert_equal "$(link_field tap0 .mtu)" 1500
+	in_ns ip link set tap0 alias tunown
+	run_tunown -0 add tap0 --mtu 1400
+	assert_output 'tap0: changed (mtu)'
 }
 
 @test "add again while attached: an MTU change needs no re-attach" {
@@ -350,9 +377,10 @@ conflict() {
 	assert_equal "$(tun_attr tap0 multi_queue)" false
 }
 
-@test "conflict: multi-queue device asked without it" {
+@test "add without --multi-queue on a multi-queue device leaves it multi-queue" {
 	run_tunown -0 add tap0 --user alice --multi-queue
-	conflict add tap0 --user alice
+	run_tunown -0 add tap0 --user alice
+	assert_output 'tap0: unchanged'
 	assert_equal "$(tun_attr tap0 multi_queue)" true
 }
 

@@ -109,6 +109,11 @@ link_field() {
 	link_json "$1" | jq -r ".[0]$2"
 }
 
+# One tun attribute of DEV as ip names it (type, pi, vnet_hdr, multi_queue, persist, user, group).
+tun_data() {
+	link_field "$1" ".linkinfo.info_data.$2"
+}
+
 # One field of `tunown show NAME --json`, with jq's -r output.
 show_field() {
 	in_ns "$TUNOWN" show "$1" --json | jq -r ".$2"

@@ -293,11 +293,11 @@ static void test_unknown_key_suggestions(void **state)
 			  "t.conf:3: unknown key 'hwaddr' (did you mean 'mac'?)");
 	assert_only_error("[tap0]\nuser = root\npersist = yes\n",
 		"t.conf:3: unknown key 'persist' (keys: mode, user, group, address, peer, mtu, mac, "
-		"multi-queue, vnet-hdr, pi, up, any-user, netns)");
+		"multi-queue, vnet-hdr, pi, up, any-user, netns, adopt)");
 	/* Two letters are not close to a two-letter key. */
 	assert_only_error("[tap0]\nuser = root\nxy = 1\n",
 		"t.conf:3: unknown key 'xy' (keys: mode, user, group, address, peer, mtu, mac, "
-		"multi-queue, vnet-hdr, pi, up, any-user, netns)");
+		"multi-queue, vnet-hdr, pi, up, any-user, netns, adopt)");
 }
 
 static void test_bad_bytes(void **state)

@@ -363,6 +363,21 @@ static void ipaddr_comparison(void **state)
 	assert_int_equal(parse_cidr("fd00::1/64", &a, &why), 0);
 	assert_int_equal(parse_cidr("fd00:0::1/64", &b, &why), 0);
 	assert_true(ipaddr_equal(&a, &b));
+	/* the peer is part of the address: added, removed or changed, it differs */
+	assert_int_equal(parse_cidr("10.8.0.1/32", &a, &why), 0);
+	b = a;
+	b.has_peer = true;
+	b.peer[0] = 10, b.peer[3] = 2;
+	assert_false(ipaddr_equal(&a, &b));
+	assert_false(ipaddr_equal(&b, &a));
+	a = b;
+	assert_true(ipaddr_equal(&a, &b));
+	a.peer[3] = 3;
+	assert_false(ipaddr_equal(&a, &b));
+	/* what the kernel reports of an address is no part of it */
+	a = b;
+	a.read_flags = 0x80;
+	assert_true(ipaddr_equal(&a, &b));
 }
 
 int main(void)
