@@ -815,6 +815,11 @@ class Run:
             for a, other in ((spec.v6[0], spec.v6_prefix), (spec.v6_prefix, spec.v6[0])):
                 if addr_key(a) in cur.addrs:
                     addrs.append((other, None))
+        # one address per local address in one command
+        by_local = {}
+        for c, p in addrs:
+            by_local[addr_key(c)[0]] = (c, p)
+        addrs = [x for x in addrs if by_local[addr_key(x[0])[0]] == x]
         if cur and not replace:
             locals_now = {x[0]: x for x in cur.addrs}
             addrs = [(c, p) for c, p in addrs if not (addr_key(c)[0] in locals_now and
