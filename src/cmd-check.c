@@ -294,8 +294,6 @@ static bool probe_possible(const struct opts *o, const struct creds *c, const st
 	*become = !self_plain;
 	if (o->no_probe)
 		snprintf(p->skipped, sizeof(p->skipped), "--no-probe");
-	else if (v->busy)
-		snprintf(p->skipped, sizeof(p->skipped), "the device is in use");
 	else if (!l && !c->other_netns && v->probe_cap)
 		snprintf(p->skipped, sizeof(p->skipped),
 			 "with CAP_NET_ADMIN it would create a device of that name");

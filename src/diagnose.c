@@ -647,7 +647,19 @@ bool diagnose_probe(const struct check_input *in, struct verdict *v, int err)
 
 	if (err == v->probe_err)
 		return true;
-	if (v->probe_err == 0 && (err == -EACCES || err == -EPERM)) {
+	if (v->probe_err == 0 && err == -EBUSY && in->link && in->link->is_tun &&
+	    !in->link->multi_queue) {
+		/* A holder the rules did not see: unreadable fdinfo, and its carrier off. */
+		f.code = "busy";
+		say(f.message, "'%s' is single-queue and the real attempt got EBUSY: a program "
+		    "holds it that tunown cannot see (%s), and its carrier is off (any holder "
+		    "may turn it off)", in->name, in->sees_all_holders ?
+		    "another PID namespace, or /proc hidden" :
+		    "without root, other users' /proc/PID/fdinfo cannot be read; run 'tunown "
+		    "check' as root to name it");
+		say(f.fix, "stop the holder first, or recreate the device with --multi-queue "
+		    "so that several queues can attach");
+	} else if (v->probe_err == 0 && (err == -EACCES || err == -EPERM)) {
 		f.code = "lsm-denied";
 		say(f.message, "the rules let %s attach to '%s', but the real attempt got %s: "
 		    "something outside them decided (an LSM such as SELinux, AppArmor or "

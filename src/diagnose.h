@@ -118,7 +118,7 @@ struct verdict {
 	/* What a probe with probe_cap (CAP_NET_ADMIN kept or not) should meet. */
 	bool probe_cap;
 	int probe_err;
-	bool busy;                  /* a queue is attached: no probe */
+	bool busy;                  /* a single-queue device already has its queue attached */
 	bool exec_fails;            /* the program cannot even start */
 	size_t n;
 	struct finding f[MAX_FINDINGS];

@@ -197,32 +197,48 @@ setcap_copy() {
 	assert_output EINVAL
 }
 
-@test "check busy: a held single-queue device names its holder, no probe" {
+@test "check busy: a held single-queue device names its holder, and the probe agrees" {
 	in_ns ip tuntap add dev tap0 mode tap user alice
 	hold_device alice tap0
 	check_json alice tap0
-	assert_equal "$status" 1
-	assert_equal "$(field .cause)" busy
+	assert_verdict busy 1
 	assert_equal "$(field .error)" EBUSY
-	assert_equal "$(field .probe)" null
-	assert_equal "$(field .probe_skipped)" "the device is in use"
+	assert_equal "$(field .probe)" EBUSY
 	run finding_message busy
 	assert_output --regexp "process [0-9]+ \(attach, uid 1001\)"
 	run as_user alice "$TESTBIN/attach" tap0
 	assert_output EBUSY
 }
 
-# A holder may turn the carrier off (TUNSETCARRIER 0): busy all the same, no
-# probe, and never "the probe disagrees".
+# A holder may turn the carrier off (TUNSETCARRIER 0): busy all the same,
+# from the holders, and never "the probe disagrees".
 @test "check busy: a holder that turned the carrier off is found all the same" {
-	in_ns ip tuntap add dev tap0 mode tap user alice
+	in_ns ip tuntap add dev tap0 mode tap group kvm
 	hold_device alice tap0 --carrier-off
+	run link_field tap0 '.flags | index("LOWER_UP")'
+	assert_output null
 	check_json alice tap0
-	assert_equal "$status" 1
-	assert_equal "$(field .cause)" busy
-	assert_equal "$(field .probe)" null
+	assert_verdict busy 1
 	run finding_message busy
 	assert_output --regexp "process [0-9]+ \(attach, uid 1001\)"
+	# Another member of the group, checked by root: the holder is named, the probe agrees.
+	check_json root tap0 --as carol
+	assert_verdict busy 1
+	assert_equal "$(field .probe)" EBUSY
+	refute_output --partial "please report"
+	run finding_message busy
+	assert_output --regexp "process [0-9]+ \(attach, uid 1001\)"
+	# carol herself cannot read alice's fdinfo: the rules miss the holder, the
+	# attempt gets EBUSY, and that is busy, not a disagreement to report.
+	check_json carol tap0
+	assert_equal "$status" 1
+	assert_equal "$(field .cause)" busy
+	assert_equal "$(field .probe)" EBUSY
+	refute_output --partial "probe-disagrees"
+	run finding_message busy
+	assert_output --partial "other users' /proc/PID/fdinfo cannot be read"
+	run as_user carol "$TESTBIN/attach" tap0
+	assert_output EBUSY
 }
 
 @test "check not-tun: a veth is not a tun device" {
