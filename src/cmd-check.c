@@ -495,7 +495,7 @@ static int find_device(const struct opts *o, struct link *link, bool *found, str
 	/* TUNSETIFF would attach to the device the altname belongs to; tunown does not judge by it. */
 	if (*found && strcmp(link->name, o->name)) {
 		char text[300];
-		errorf(VERB, "%s; a program attaching to '%s' gets '%s'",
+		errorf(VERB, "%s; TUNSETIFF on '%s' acts on '%s'",
 		       altname_conflict(text, sizeof(text), o->name, link->name), o->name, link->name);
 		return EXIT_FAIL;
 	}

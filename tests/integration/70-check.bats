@@ -602,7 +602,7 @@ LANDLOCK='
 	assert_failure 1
 	assert_output ""
 	assert_contains "$stderr" "'vmnet' is an alternative name of 'tap0'"
-	assert_contains "$stderr" "a program attaching to 'vmnet' gets 'tap0'"
+	assert_contains "$stderr" "TUNSETIFF on 'vmnet' acts on 'tap0'"
 	# What the kernel does with the name: the attach lands on tap0.
 	run as_user alice "$TESTBIN/attach" vmnet
 	assert_output ok
