@@ -45,16 +45,6 @@ import time
 # Delete a line when the fix lands; TUNOWN_MODEL_ENABLE=all shows what still
 # diverges.
 DISABLED = {
-    "secondary_drop": "engine #1: removing an IPv4 primary loses the secondaries the file keeps",
-    "peer_change": "engine #3: a changed, added or removed peer is reported unchanged and kept",
-    "link_local_file": "engine #10: a link-local address the file drops is never removed",
-    "removed_mtu": "engine #14: a removed 'mtu' key leaves the MTU; the default is 1500",
-    "flags_differ": "engine #4: vnet-hdr/pi other than the device's are converged (changed (flags))",
-    "adopt": "engine #15: 'adopt = yes' and 'add --adopt' take over a device without the mark",
-    "add_unstated": "engine #16: add on an existing device without --user/--group is refused",
-    "add_prefix_replace": "engine #11: add --address with another prefix of an address the device has (replace it, or refuse with a hint)",
-    "ipv6_low_mtu_add": "engine #2: add --mtu below 1280 drops the device's IPv6 addresses",
-    "held_reattach": "engine/life #9: the dry run does not predict the refusal to re-attach a held device",
     "del_held": "life #19: del deletes a device a program holds (refuse unless --force)",
     "prune_held": "life #19: apply --prune deletes a device a program holds",
     "kill_then_add": "life #5: an add after a killed apply throws the journal away",
