@@ -491,15 +491,16 @@ struct addr_step {
 };
 
 /*
- * Brings the addresses of ifindex from *at to want[0..n): removes those
- * drops() picks, secondaries first, then adds each one missing. Removing an
- * IPv4 primary takes the secondaries of its subnet with it unless
- * promote_secondaries is set; so after one the addresses are read again
- * (into *scratch) and whatever the kernel took that is to stay goes back,
- * whatever the sysctl says. 0, or -errno with *st filled.
+ * Brings the addresses of ifindex from *at (as they are now) to want[0..n):
+ * removes those drops() picks, secondaries first, then adds each one
+ * missing. Removing an IPv4 primary takes the secondaries of its subnet with
+ * it unless promote_secondaries is set; so after one the addresses are read
+ * again (into *scratch). Then what the device had before the run (*had, or
+ * NULL) and keeps goes back if the kernel took it, whatever the sysctl says:
+ * add keeps every address it does not replace. 0, or -errno with *st filled.
  */
-static int sync_addrs(struct rt *rt, int ifindex, const struct addrlist *at, const struct ipaddr *want, size_t n,
-		      bool exact, struct addrlist *scratch, struct addr_step *st)
+static int sync_addrs(struct rt *rt, int ifindex, const struct addrlist *had, const struct addrlist *at,
+		      const struct ipaddr *want, size_t n, bool exact, struct addrlist *scratch, struct addr_step *st)
 {
 	bool primary_gone = false;
 	int r;
@@ -526,20 +527,17 @@ static int sync_addrs(struct rt *rt, int ifindex, const struct addrlist *at, con
 			*st = (struct addr_step){ 0 };
 			return r;
 		}
-		/* What the device had and keeps (add keeps every address it does not
-		 * replace) goes back first if the kernel took it. */
-		for (size_t i = 0; i < at->n; i++) {
-			const struct ipaddr *a = &at->v[i];
-			if (drops(want, n, exact, a) || kernel_addr(a) || has_addr(want, n, a) ||
-			    has_addr(scratch->v, scratch->n, a))
-				continue;
-			r = rt_add_addr(rt, ifindex, a);
-			if (r < 0) {
-				*st = (struct addr_step){ .bad = a };
-				return r;
-			}
-		}
 		at = scratch;
+	}
+	for (size_t i = 0; had && i < had->n; i++) {
+		const struct ipaddr *a = &had->v[i];
+		if (drops(want, n, exact, a) || kernel_addr(a) || has_addr(want, n, a) || has_addr(at->v, at->n, a))
+			continue;
+		r = rt_add_addr(rt, ifindex, a);
+		if (r < 0) {
+			*st = (struct addr_step){ .bad = a };
+			return r;
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (has_addr(at->v, at->n, &want[i]))
@@ -571,7 +569,7 @@ static void restore_addrs(struct rt *rt, int ifindex, const struct addrlist *had
 	for (size_t i = 0; i < had->n; i++)
 		if (!kernel_addr(&had->v[i]) && addrlist_push(&want, &had->v[i]) < 0)
 			goto out;
-	sync_addrs(rt, ifindex, &now, want.v, want.n, true, &scratch, &st);
+	sync_addrs(rt, ifindex, NULL, &now, want.v, want.n, true, &scratch, &st);
 out:
 	addrlist_free(&now);
 	addrlist_free(&want);
@@ -616,26 +614,39 @@ static int change(struct rt *rt, const struct devspec *s, const struct link *cur
 			return -1;
 		}
 	}
-	/* The kernel drops every IPv6 address of a device whose MTU goes below 1280. */
-	if (p->mtu) {
+	/*
+	 * Down before the addresses: a link going down loses its IPv6 addresses
+	 * (keep_addr_on_down is 0 by default), and ones added to a link that is
+	 * down stay.
+	 */
+	bool down = p->up && s->up == 0;
+	if (down) {
+		r = rt_change_link(rt, cur->ifindex, &(struct linkchange){ .up = 0 });
+		if (r < 0) {
+			step_failed(f, rt, r, "cannot bring down", s->name);
+			goto undo;
+		}
+	}
+	/* The kernel drops every IPv6 address of a device whose MTU goes below 1280, or that goes down. */
+	if (p->mtu || down) {
 		r = addrlist_load(rt, cur->ifindex, &now);
 		if (r < 0) {
 			step_failed(f, rt, r, "cannot read the addresses of", s->name);
-			goto undo;
+			goto undo_link;
 		}
 		at = &now;
 	}
-	if (p->add || p->del) {
-		r = sync_addrs(rt, cur->ifindex, at, s->addrs, s->naddrs, o->exact_addrs, &scratch, &st);
+	if (p->add || p->del || at != have) {
+		r = sync_addrs(rt, cur->ifindex, have, at, s->addrs, s->naddrs, o->exact_addrs, &scratch, &st);
 		if (r < 0) {
 			addrs_failed(f, rt, r, s->name, &st, p->mtu ? s->mtu : cur->mtu);
-			goto undo;
+			goto undo_link;
 		}
 	}
-	if (p->up) {
-		r = rt_change_link(rt, cur->ifindex, &(struct linkchange){ .up = s->up != 0 });
+	if (p->up && !down) {
+		r = rt_change_link(rt, cur->ifindex, &(struct linkchange){ .up = 1 });
 		if (r < 0) {
-			step_failed(f, rt, r, s->up ? "cannot bring up" : "cannot bring down", s->name);
+			step_failed(f, rt, r, "cannot bring up", s->name);
 			goto undo;
 		}
 	}

@@ -334,3 +334,29 @@ fd00::9/64"
 	run_tunown -0 apply "$CONF/a1.conf"
 	assert_output "tapx: unchanged"
 }
+
+# ---- a link taken down loses its IPv6 addresses (keep_addr_on_down 0) ----
+
+@test "apply: up = no with IPv6 addresses: down, and every address of the file there after one run" {
+	printf '[tapk]\ngroup = kvm\naddress = 10.7.0.1/24\naddress = fd07::1/64\n' >"$CONF/k1.conf"
+	printf '[tapk]\ngroup = kvm\naddress = fd07::2/64\naddress = fd07::1/64\nup = no\n' >"$CONF/k2.conf"
+	run_tunown -0 apply "$CONF/k1.conf"
+	run_tunown -0 apply "$CONF/k2.conf"
+	assert_output "tapk: changed (addresses, link state)"
+	run link_field tapk '.flags | index("UP")'
+	assert_output null
+	run addrs_of tapk
+	assert_output "fd07::1/64
+fd07::2/64"
+	run_tunown -0 apply "$CONF/k2.conf"
+	assert_output "tapk: unchanged"
+}
+
+@test "add --down on a device with IPv6 addresses keeps them" {
+	run_tunown -0 add tapk --group kvm --address fd07::1/64 --address 10.7.0.1/24
+	run_tunown -0 add tapk --down
+	assert_output "tapk: changed (link state)"
+	run addrs_of tapk
+	assert_output "10.7.0.1/24
+fd07::1/64"
+}

@@ -49,7 +49,6 @@ DISABLED = {
     "prune_held": "life #19: apply --prune deletes a device a program holds",
     "kill_then_add": "life #5: an add after a killed apply throws the journal away",
     "sigpipe": "life #7: apply | head dies of SIGPIPE half-way, or ignores the write error",
-    "down_ipv6": "engine (model finding 1): taking a device down drops its IPv6 addresses (keep_addr_on_down=0); apply and add --down end without them",
     "kill_del": "life #6: a del killed between the move into tunown's spare netdev group and the group delete leaves the device there, and apply does not put it back",
     "term_del": "life #6: SIGTERM/SIGINT/SIGHUP in del leave devices in tunown's spare netdev group",
     "prune_missing_netns": "life #8: apply --prune deletes a device whose section failed in a missing namespace",
