@@ -68,9 +68,17 @@ static const struct option add_options[] = {
 
 int spec_add_address(struct devspec *s, const struct ipaddr *a)
 {
-	for (size_t i = 0; i < s->naddrs; i++)
-		if (ipaddr_equal(&s->addrs[i], a))
+	size_t len = a->family == AF_INET ? 4 : 16;
+
+	/* The same local address given again replaces the earlier one, as it
+	 * replaces the device's: the last prefix (and --peer after it) wins. */
+	for (size_t i = 0; i < s->naddrs; i++) {
+		if (s->addrs[i].family == a->family && !memcmp(s->addrs[i].addr, a->addr, len)) {
+			memmove(&s->addrs[i], &s->addrs[i + 1], (s->naddrs - i - 1) * sizeof(*s->addrs));
+			s->addrs[s->naddrs - 1] = *a;
 			return 0;
+		}
+	}
 	struct ipaddr *v = realloc(s->addrs, (s->naddrs + 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;

@@ -7,7 +7,7 @@
 
 /* Parses add's command line into s (devspec_init'ed here). 0; -1 for --help; EXIT_USAGE after saying why. */
 int add_parse(int argc, char **argv, struct devspec *s);
-/* Adds an address (a duplicate is ignored); 0 or -ENOMEM. */
+/* Adds an address; one of the same local address given before is replaced (moved last). 0 or -ENOMEM. */
 int spec_add_address(struct devspec *s, const struct ipaddr *a);
 /* Pairs a peer with the last address; 0 or -EINVAL with *why. */
 int spec_set_peer(struct devspec *s, const char *value, const char **why);

@@ -360,3 +360,10 @@ fd07::2/64"
 	assert_output "10.7.0.1/24
 fd07::1/64"
 }
+
+@test "add: the same local address twice on one command line: the last prefix and peer win" {
+	run_tunown -0 add tap0 --user alice --address fd06::1/48 --address fd06::1/64
+	assert_equal "$(addrs_of tap0)" "fd06::1/64"
+	run_tunown -0 add tun0 --user alice --address 10.8.0.1/32 --peer 10.8.0.2 --address 10.8.0.1/32 --peer 10.8.0.3
+	assert_equal "$(addrs_of tun0)" "10.8.0.1 peer 10.8.0.3/32"
+}

@@ -141,7 +141,7 @@ grouped_tap() {
 		--address fd00:9::1/64 >/dev/null
 }
 
-@test "add, change path: owner, group, vnet-hdr, MAC, MTU, link down; every request failed in turn" {
+@test "add, change path: owner, group, MAC, MTU, link down (vnet-hdr left as is); every request failed in turn" {
 	fault_every 1 grouped_tap add tap0 --user bob --group netdev --vnet-hdr \
 		--mac 02:00:00:00:00:04 --mtu 1300 --down --address fd00:9::2/64
 }
