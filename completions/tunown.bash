@@ -7,7 +7,7 @@ _tunown_commands="add del list show check apply help"
 _tunown_options()
 {
 	case $1 in
-	add)	echo "--tun --tap --user --group --address --peer --mtu --mac" \
+	add)	echo "--tun --tap --user --group --address --peer --route --mtu --mac" \
 		     "--multi-queue --vnet-hdr --pi --up --down --any-user --adopt --netns --help" ;;
 	del)	echo "--netns --help" ;;
 	list)	echo "--json --netns --help" ;;
@@ -59,7 +59,7 @@ _tunown()
 			netns=${words[i + 1]}
 			((i++))
 			;;
-		--user | --group | --address | --peer | --mtu | --mac | --as | --pid | --binary)
+		--user | --group | --address | --peer | --route | --mtu | --mac | --as | --pid | --binary)
 			((i++))
 			;;
 		-*) ;;
@@ -94,7 +94,7 @@ _tunown()
 		COMPREPLY=($(compgen -W "$(cd /proc && echo [0-9]*)" -- "$cur"))
 		return
 		;;
-	--address | --peer | --mtu | --mac)
+	--address | --peer | --route | --mtu | --mac)
 		COMPREPLY=()
 		return
 		;;

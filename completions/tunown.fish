@@ -35,7 +35,7 @@ function __tunown_wants_device
             continue
         end
         switch $t
-            case --netns --user --group --address --peer --mtu --mac --as --pid --binary
+            case --netns --user --group --address --peer --route --mtu --mac --as --pid --binary
                 set skip 1
             case '-*'
             case '*'
@@ -79,6 +79,7 @@ complete -c tunown -n '__fish_seen_subcommand_from add' -x -l user -a '(__fish_c
 complete -c tunown -n '__fish_seen_subcommand_from add' -x -l group -a '(__fish_complete_groups)' -d 'Group'
 complete -c tunown -n '__fish_seen_subcommand_from add' -x -l address -d 'Address with prefix, repeatable'
 complete -c tunown -n '__fish_seen_subcommand_from add' -x -l peer -d 'Peer of the address before'
+complete -c tunown -n '__fish_seen_subcommand_from add' -x -l route -d 'Route through the device, repeatable'
 complete -c tunown -n '__fish_seen_subcommand_from add' -x -l mtu -d 'MTU'
 complete -c tunown -n '__fish_seen_subcommand_from add' -x -l mac -d 'MAC address (tap)'
 complete -c tunown -n '__fish_seen_subcommand_from add check' -l multi-queue -d 'Multi-queue device'

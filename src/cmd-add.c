@@ -15,10 +15,12 @@
 #include "journal.h"
 #include "ids.h"
 #include "parse.h"
+#include "routes.h"
 
 const char add_help[] =
 	"Usage: tunown add NAME [--tun|--tap] [--user USER] [--group GROUP]\n"
-	"                  [--address CIDR]... [--peer ADDR] [--mtu N] [--mac MAC]\n"
+	"                  [--address CIDR[,nodad][,noprefixroute]]... [--peer ADDR]\n"
+	"                  [--route DEST[/LEN][,via=GW][,metric=N]]... [--mtu N] [--mac MAC]\n"
 	"                  [--multi-queue] [--vnet-hdr] [--pi] [--up|--down] [--any-user]\n"
 	"                  [--adopt] [--netns NAME]\n"
 	"\n"
@@ -29,8 +31,12 @@ const char add_help[] =
 	"  --user USER         owner, a name or uid: it may attach without capabilities\n"
 	"  --group GROUP       group, a name or gid: its members may attach\n"
 	"  --any-user          no owner or group: every user who can open /dev/net/tun may attach\n"
-	"  --address CIDR      an IPv4 or IPv6 address with prefix (repeatable)\n"
+	"  --address CIDR      an IPv4 or IPv6 address with prefix (repeatable); after a\n"
+	"                      comma, nodad (IPv6: usable at once, no duplicate detection)\n"
+	"                      and noprefixroute (no route for the prefix)\n"
 	"  --peer ADDR         the point-to-point peer of the --address before it\n"
+	"  --route DEST[/LEN]  a route through the device (repeatable); after a comma,\n"
+	"                      via=GW (a gateway of the same family) and metric=N\n"
 	"  --mtu N             MTU, within the device's bounds\n"
 	"  --mac MAC           MAC address (tap only)\n"
 	"  --multi-queue       a multi-queue device (IFF_MULTI_QUEUE)\n"
@@ -43,7 +49,7 @@ const char add_help[] =
 	"  -h, --help          show this help\n";
 
 enum { O_TUN = 256, O_TAP, O_USER, O_GROUP, O_ADDRESS, O_PEER, O_MTU, O_MAC, O_MQ,
-       O_VNET, O_PI, O_DOWN, O_ANY, O_NETNS, O_UP, O_ADOPT };
+       O_VNET, O_PI, O_DOWN, O_ANY, O_NETNS, O_UP, O_ADOPT, O_ROUTE };
 
 static const struct option add_options[] = {
 	{ "tun", no_argument, NULL, O_TUN },
@@ -62,6 +68,7 @@ static const struct option add_options[] = {
 	{ "netns", required_argument, NULL, O_NETNS },
 	{ "up", no_argument, NULL, O_UP },
 	{ "adopt", no_argument, NULL, O_ADOPT },
+	{ "route", required_argument, NULL, O_ROUTE },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 }
 };
@@ -84,6 +91,19 @@ int spec_add_address(struct devspec *s, const struct ipaddr *a)
 		return -ENOMEM;
 	s->addrs = v;
 	s->addrs[s->naddrs++] = *a;
+	return 0;
+}
+
+int spec_add_route(struct devspec *s, const struct route *r)
+{
+	for (size_t i = 0; i < s->nroutes; i++)
+		if (route_equal(&s->routes[i], r))
+			return 0;
+	struct route *v = realloc(s->routes, (s->nroutes + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->routes = v;
+	s->routes[s->nroutes++] = *r;
 	return 0;
 }
 
@@ -122,6 +142,10 @@ int spec_finish(struct devspec *s, const char **why)
 		*why = "a tun device has no MAC address (--mac is for tap)";
 		return -EINVAL;
 	}
+	if (s->nroutes && s->up == 0) {
+		*why = "has routes and is to stay down: the kernel keeps no route through a link that is down; drop the routes or the down";
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -136,16 +160,17 @@ static int once(bool *seen, const char *opt)
 
 int add_parse(int argc, char **argv, struct devspec *s)
 {
-	bool seen[O_ADOPT - O_TUN + 1] = { 0 };
+	bool seen[O_ROUTE - O_TUN + 1] = { 0 };
 	const char *why;
 	struct ipaddr a;
+	struct route rte;
 	int opt, r;
 
 	devspec_init(s);
 	opterr = 0;
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, ":h", add_options, NULL)) != -1) {
-		if (opt >= O_TUN && opt != O_ADDRESS && opt != O_PEER && opt != O_TUN && opt != O_TAP &&
+		if (opt >= O_TUN && opt != O_ADDRESS && opt != O_PEER && opt != O_ROUTE && opt != O_TUN && opt != O_TAP &&
 		    (r = once(&seen[opt - O_TUN], add_options[opt - O_TUN].name)))
 			return r;
 		switch (opt) {
@@ -166,10 +191,16 @@ int add_parse(int argc, char **argv, struct devspec *s)
 				return usage_error("add", "group '%s': %s", optarg, why);
 			break;
 		case O_ADDRESS:
-			if (parse_cidr(optarg, &a, &why) < 0)
+			if (parse_address(optarg, &a, &why) < 0)
 				return usage_error("add", "address '%s': %s", optarg, why);
 			if (spec_add_address(s, &a) < 0)
 				return usage_error("add", "address '%s': %s", optarg, strerror(ENOMEM));
+			break;
+		case O_ROUTE:
+			if (parse_route(optarg, &rte, &why) < 0)
+				return usage_error("add", "route '%s': %s", optarg, why);
+			if (spec_add_route(s, &rte) < 0)
+				return usage_error("add", "route '%s': %s", optarg, strerror(ENOMEM));
 			break;
 		case O_PEER:
 			if (spec_set_peer(s, optarg, &why) < 0)
@@ -235,6 +266,7 @@ int add_main(int argc, char **argv)
 {
 	struct devspec s;
 	struct addrlist have = { 0 };
+	struct routelist routes = { 0 };
 	struct journal j = { .fd = -1 };
 	struct holders holders = { 0 };
 	struct rt *rt = NULL;
@@ -288,7 +320,14 @@ int add_main(int argc, char **argv)
 		r = EXIT_FAIL;
 		goto out;
 	}
-	if (device_converge(rt, &s, exists ? &cur : NULL, &have, &(struct converge_opts){ .journal = &j, .holders = &holders }, &out, &f) < 0) {
+	/* add only adds routes: the ones there now are read only when some are asked. */
+	if (exists && s.nroutes && (r = routelist_load(rt, cur.ifindex, &routes)) < 0) {
+		errorf("add", "cannot read the routes of '%s': %s", s.name, strerror(-r));
+		r = EXIT_FAIL;
+		goto out;
+	}
+	if (device_converge(rt, &s, exists ? &cur : NULL, &have,
+			    &(struct converge_opts){ .journal = &j, .holders = &holders, .routes = &routes }, &out, &f) < 0) {
 		errorf("add", "%s", f.text);
 		r = f.status;
 		goto out;
@@ -303,6 +342,7 @@ out:
 	if (lock >= 0)
 		close(lock);
 	addrlist_free(&have);
+	routelist_free(&routes);
 	rt_close(rt);
 	devspec_free(&s);
 	return r;

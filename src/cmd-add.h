@@ -9,6 +9,8 @@
 int add_parse(int argc, char **argv, struct devspec *s);
 /* Adds an address; one of the same local address given before is replaced (moved last). 0 or -ENOMEM. */
 int spec_add_address(struct devspec *s, const struct ipaddr *a);
+/* Adds a route (a duplicate is ignored); 0 or -ENOMEM. */
+int spec_add_route(struct devspec *s, const struct route *r);
 /* Pairs a peer with the last address; 0 or -EINVAL with *why. */
 int spec_set_peer(struct devspec *s, const char *value, const char **why);
 /* The rules between fields (an owner is needed, no MAC on tun, ...); 0 or -EINVAL with *why. */

@@ -200,12 +200,31 @@ static void journal_unread_note(const struct journal *j, int err, const struct l
 	       netns ? " of " : "", netns ? netns : "", strerror(-err), n, n == 1 ? "" : "s");
 }
 
+/*
+ * Routes are read, in one dump, only when some section has routes or some
+ * device of the files exists already and is tunown's (it may have routes
+ * the file dropped): creating devices without routes costs nothing more.
+ */
+static bool needs_routes(const struct config *c, const size_t *idx, size_t nidx, const struct linkset *links)
+{
+	for (size_t i = 0; i < nidx; i++) {
+		const struct devspec *s = &c->devs[idx[i]];
+		const struct link *l;
+		if (s->nroutes || ((l = linkset_find(links, s->name)) && l->managed))
+			return true;
+	}
+	return false;
+}
+
 /* Every device of one network namespace (already entered). Returns the number that failed. */
 static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const char *netns, const struct opts *o)
 {
 	struct linkset links = { 0 };
 	struct addrset addrs = { 0 };
 	struct addrlist have = { 0 };
+	struct routeset routes = { 0 };
+	struct routelist rhave = { 0 };
+	bool with_routes = false;
 	struct journal j = { .fd = -1 };
 	struct rt *rt = NULL;
 	int failed = 0, r, jerr = 0;
@@ -213,7 +232,8 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 
 	if ((r = rt_open(&rt)) < 0 || (r = open_journal(&j, rt, o->dry_run, &jerr)) < 0 ||
 	    (r = linkset_load(rt, &links)) < 0 ||
-	    (r = adopt(&j, rt, &links, o->dry_run)) < 0 || (r = addrset_load(rt, 0, &addrs)) < 0) {
+	    (r = adopt(&j, rt, &links, o->dry_run)) < 0 || (r = addrset_load(rt, 0, &addrs)) < 0 ||
+	    ((with_routes = needs_routes(c, idx, nidx, &links)) && (r = routeset_load(rt, &routes)) < 0)) {
 		for (size_t i = 0; i < nidx; i++) {
 			snprintf(text, sizeof(text), "'%s': cannot read the interfaces of the network namespace: %s",
 				 c->devs[idx[i]].name, strerror(-r));
@@ -238,13 +258,15 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 			failed++;
 			continue;
 		}
-		if (cur && addrset_copy(&addrs, cur->ifindex, &have) < 0) {
+		if (cur && (addrset_copy(&addrs, cur->ifindex, &have) < 0 ||
+			    (with_routes && routeset_copy(&routes, cur->ifindex, &rhave) < 0))) {
 			failed++;
 			continue;
 		}
 		r = device_converge(rt, s, cur, cur ? &have : NULL,
 				    &(struct converge_opts){ .exact_addrs = true, .dry_run = o->dry_run, .journal = &j,
-							     .holders = o->holders },
+							     .holders = o->holders,
+							     .routes = cur && with_routes ? &rhave : NULL },
 				    &out, &f);
 		if (r < 0) {
 			snprintf(text, sizeof(text), "%s:%u: %s", s->file ? s->file : "-", s->line, f.text);
@@ -260,6 +282,8 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 out:
 	journal_close(&j, o->dry_run);
 	addrlist_free(&have);
+	routelist_free(&rhave);
+	routeset_free(&routes);
 	linkset_free(&links);
 	addrset_free(&addrs);
 	rt_close(rt);

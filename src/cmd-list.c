@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* tunown list and show: every tun/tap device, or one, read from rtnetlink alone. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,9 +38,47 @@ const char show_help[] =
 	"                      one whose file NAME is, when an absolute path (/proc/PID/ns/net)\n"
 	"  -h, --help          show this help\n";
 
-static void print_link(const struct link *l, const struct addrset *ix)
+/* tunown's routes: JSON objects {dst, via, metric}; in text the syntax --route takes. */
+static void print_routes(const struct link *l, const struct routeset *rs)
+{
+	char buf[ROUTE_STRLEN], gw[INET6_ADDRSTRLEN];
+	const struct route_entry *e;
+	size_t n = routeset_of(rs, l->ifindex, &e);
+
+	if (!out_json()) {
+		out_strs_begin("routes", "routes");
+		for (size_t i = 0; i < n; i++)
+			out_strs_item(format_route(&e[i].r, buf, sizeof(buf)));
+		out_strs_end();
+		return;
+	}
+	out_objs_begin("routes", "routes");
+	for (size_t i = 0; i < n; i++) {
+		const struct route *r = &e[i].r;
+		struct ipaddr dst = { .family = r->family, .prefixlen = r->dst_len };
+		memcpy(dst.addr, r->dst, sizeof(dst.addr));
+		out_obj_begin(NULL);
+		out_str("dst", "dst", format_ipaddr(&dst, buf, sizeof(buf)));
+		out_str("via", "via", r->has_gw && inet_ntop(r->family, r->gw, gw, sizeof(gw)) ? gw : NULL);
+		out_uint("metric", "metric", r->metric);
+		out_obj_end();
+	}
+	out_objs_end();
+}
+
+/* What printing a device needs besides the link: its addresses, routes, and who holds what. */
+struct view {
+	const struct addrset *addrs;
+	const struct routeset *routes;
+	struct holders holders;     /* loaded at the first single-queue device */
+	struct netns_id here;
+	bool hidden_used;           /* a single-queue device was judged while some processes were unreadable */
+};
+
+static void print_link(const struct link *l, const struct view *v)
 {
 	char buf[2 * IPADDR_STRLEN + 8];
+	const struct addrset *ix = v->addrs;
 
 	out_obj_begin(l->name);
 	if (out_json())         /* text has it as the title */
@@ -66,6 +105,7 @@ static void print_link(const struct link *l, const struct addrset *ix)
 	for (size_t i = 0; i < n; i++)
 		out_strs_item(format_ipaddr_peer(&e[i].a, buf, sizeof(buf)));
 	out_strs_end();
+	print_routes(l, v->routes);
 	out_str("flags", "flags", tun_flags_string(tun_flags_of(l), buf, sizeof(buf)));
 	/* What every program must pass; IFF_NO_PI and IFF_VNET_HDR are each attacher's own. */
 	out_str("required_flags", "required-flags",
@@ -73,14 +113,6 @@ static void print_link(const struct link *l, const struct addrset *ix)
 	out_bool("managed", "managed", l->managed);
 	out_obj_end();
 }
-
-/* What printing a device needs besides the link: its addresses, and who holds what. */
-struct view {
-	const struct addrset *addrs;
-	struct holders holders;     /* loaded at the first single-queue device */
-	struct netns_id here;
-	bool hidden_used;           /* a single-queue device was judged while some processes were unreadable */
-};
 
 /* A single-queue device's queue is known from its holders only (holders.h). */
 static void fill_queues(struct link *l, struct view *v)
@@ -110,16 +142,22 @@ static int print_tun(const struct link *l, void *data)
 		return 0;
 	copy = *l;
 	fill_queues(&copy, v);
-	print_link(&copy, v->addrs);
+	print_link(&copy, v);
 	return 0;
 }
 
-static int read_addrs(const char *verb, struct rt *rt, int ifindex, struct addrset *ix)
+/* Addresses and tunown's routes of one interface, or of all (0): one dump each. */
+static int read_sets(const char *verb, struct rt *rt, int ifindex, struct addrset *ix, struct routeset *rs)
 {
 	int r = addrset_load(rt, ifindex, ix);
 
 	if (r < 0) {
 		errorf(verb, "cannot read addresses: %s", strerror(-r));
+		return EXIT_FAIL;
+	}
+	r = routeset_load(rt, rs);
+	if (r < 0) {
+		errorf(verb, "cannot read routes: %s", strerror(-r));
 		return EXIT_FAIL;
 	}
 	return 0;
@@ -170,6 +208,7 @@ static int parse(const char *verb, int argc, char **argv, bool *json, const char
 int list_main(int argc, char **argv)
 {
 	struct addrset ix = { 0 };
+	struct routeset rs = { 0 };
 	struct rt *rt = NULL;
 	const char *netns = NULL;
 	bool json = false;
@@ -182,11 +221,11 @@ int list_main(int argc, char **argv)
 		return r;
 	if ((r = rt_connect("list", &rt)))
 		return r;
-	if ((r = read_addrs("list", rt, 0, &ix)))
+	if ((r = read_sets("list", rt, 0, &ix, &rs)))
 		goto out;
 	out_init(stdout, json ? OUT_JSON : OUT_LINE);
 	out_list_begin();
-	struct view v = { .addrs = &ix };
+	struct view v = { .addrs = &ix, .routes = &rs };
 	r = rt_links(rt, print_tun, &v);
 	out_list_end();
 	note_hidden("list", &v);
@@ -197,6 +236,7 @@ int list_main(int argc, char **argv)
 	}
 out:
 	addrset_free(&ix);
+	routeset_free(&rs);
 	rt_close(rt);
 	return r;
 }
@@ -204,6 +244,7 @@ out:
 int show_main(int argc, char **argv)
 {
 	struct addrset ix = { 0 };
+	struct routeset rs = { 0 };
 	struct rt *rt = NULL;
 	const char *netns = NULL, *name = NULL, *why;
 	char ifname[IFNAMSIZ];
@@ -241,17 +282,18 @@ int show_main(int argc, char **argv)
 		r = EXIT_FAIL;
 		goto out;
 	}
-	if ((r = read_addrs("show", rt, l.ifindex, &ix)))
+	if ((r = read_sets("show", rt, l.ifindex, &ix, &rs)))
 		goto out;
-	struct view v = { .addrs = &ix };
+	struct view v = { .addrs = &ix, .routes = &rs };
 	fill_queues(&l, &v);
 	out_init(stdout, json ? OUT_JSON : OUT_BLOCK);
-	print_link(&l, &ix);
+	print_link(&l, &v);
 	note_hidden("show", &v);
 	holders_free(&v.holders);
 	r = EXIT_DONE;
 out:
 	addrset_free(&ix);
+	routeset_free(&rs);
 	rt_close(rt);
 	return r;
 }

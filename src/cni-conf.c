@@ -192,25 +192,30 @@ static int get_addresses(json_t *v, struct devspec *s, struct cni_err *e)
 int cni_parse_route(json_t *o, struct route *rt, const char *where, struct cni_err *e)
 {
 	json_t *dst = json_object_get(o, "dst"), *gw = json_object_get(o, "gw");
+	struct ipaddr net;
 	const char *why;
 	int family;
 
 	memset(rt, 0, sizeof(*rt));
 	if (!json_is_object(o) || !json_is_string(dst) || (gw && !json_is_string(gw)))
 		return cni_fail(e, CNI_ERR_CONFIG, "%s: a route is {\"dst\": CIDR, \"gw\": ADDRESS}", where);
-	if (parse_cidr(json_string_value(dst), &rt->dst, &why) < 0)
+	if (parse_cidr(json_string_value(dst), &net, &why) < 0)
 		return cni_fail(e, CNI_ERR_CONFIG, "route dst '%s' (%s): %s", json_string_value(dst), where, why);
+	/* The kernel wants the network, not a host in it: 10.0.0.5/8 is 10.0.0.0/8. */
+	for (unsigned b = net.prefixlen; b < (net.family == AF_INET ? 32u : 128u); b++)
+		net.addr[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+	rt->family = net.family;
+	rt->dst_len = net.prefixlen;
+	memcpy(rt->dst, net.addr, sizeof(rt->dst));
+	rt->metric = net.family == AF_INET ? 0 : 1024;
 	if (gw) {
 		if (parse_addr(json_string_value(gw), &family, rt->gw, &why) < 0)
 			return cni_fail(e, CNI_ERR_CONFIG, "route gw '%s' (%s): %s", json_string_value(gw), where, why);
-		if (family != rt->dst.family)
+		if (family != rt->family)
 			return cni_fail(e, CNI_ERR_CONFIG, "route gw '%s' (%s): not of the family of dst '%s'",
 					json_string_value(gw), where, json_string_value(dst));
 		rt->has_gw = true;
 	}
-	/* The kernel wants the network, not a host in it: 10.0.0.5/8 is 10.0.0.0/8. */
-	for (unsigned b = rt->dst.prefixlen; b < (rt->dst.family == AF_INET ? 32u : 128u); b++)
-		rt->dst.addr[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
 	return 0;
 }
 

@@ -242,8 +242,8 @@ static int take_ipam(struct cni_req *r, json_t *res, struct cni_err *e)
 		struct route *rt = &r->routes[r->nroutes];
 		if (cni_parse_route(x, rt, "the IPAM result", e) < 0)
 			return -1;
-		if (!rt->has_gw && (rt->dst.family == AF_INET ? has4 : has6)) {
-			memcpy(rt->gw, rt->dst.family == AF_INET ? gw4 : gw6, 16);
+		if (!rt->has_gw && (rt->family == AF_INET ? has4 : has6)) {
+			memcpy(rt->gw, rt->family == AF_INET ? gw4 : gw6, 16);
 			rt->has_gw = true;
 		}
 		r->nroutes++;
@@ -272,7 +272,7 @@ static int check_bridge(struct call *c, int *ifindex, struct cni_err *e)
 static int finish_add(struct call *c, int bridge, const struct stat *st, struct link *l, struct cni_err *e)
 {
 	const struct cni_req *r = c->r;
-	char text[IPADDR_STRLEN];
+	char text[ROUTE_STRLEN];
 	int rc;
 
 	if ((rc = rt_link_by_name(c->rt, r->spec.name, l)) < 0)
@@ -283,7 +283,7 @@ static int finish_add(struct call *c, int bridge, const struct stat *st, struct 
 	for (size_t i = 0; i < r->nroutes; i++)
 		if ((rc = rt_add_route(c->rt, l->ifindex, &r->routes[i])) < 0 && rc != -EEXIST)
 			return cni_fail(e, CNI_ERR_FAILED, "cannot add the route to '%s' via '%s': %s",
-					format_ipaddr(&r->routes[i].dst, text, sizeof(text)), r->spec.name,
+					format_route(&r->routes[i], text, sizeof(text)), r->spec.name,
 					rt_message(c->rt) ? rt_message(c->rt) : strerror(-rc));
 	struct cni_state s = { .ifindex = l->ifindex, .ns_dev = st->st_dev, .ns_ino = st->st_ino };
 	snprintf(s.netns, sizeof(s.netns), "%s", r->netns);

@@ -15,10 +15,11 @@
 #include "config.h"
 #include "ids.h"
 #include "parse.h"
+#include "routes.h"
 
 enum key_id {
 	K_MODE, K_USER, K_GROUP, K_ADDRESS, K_PEER, K_MTU, K_MAC, K_MULTI_QUEUE,
-	K_VNET_HDR, K_PI, K_UP, K_ANY_USER, K_NETNS, K_ADOPT, K_COUNT
+	K_VNET_HDR, K_PI, K_UP, K_ANY_USER, K_NETNS, K_ADOPT, K_ROUTE, K_COUNT
 };
 
 /* One looked-up name; files tend to repeat the same owner for every device. */
@@ -252,7 +253,7 @@ static int set_address(struct parser *p, const char *v, const char **why)
 	struct ipaddr a;
 	struct devspec *s = &p->cur;
 
-	if (parse_cidr(v, &a, why) < 0)
+	if (parse_address(v, &a, why) < 0)
 		return -EINVAL;
 	for (size_t i = 0; i < s->naddrs; i++) {
 		if (ipaddr_equal(&s->addrs[i], &a)) {
@@ -294,6 +295,20 @@ static int set_peer(struct parser *p, const char *v, const char **why)
 	memcpy(a->peer, peer, sizeof(peer));
 	a->has_peer = true;
 	return 0;
+}
+
+static int set_route(struct parser *p, const char *v, const char **why)
+{
+	struct route r;
+	struct devspec *s = &p->cur;
+
+	if (parse_route(v, &r, why) < 0)
+		return -EINVAL;
+	if (routes_have(s->routes, s->nroutes, &r)) {
+		*why = "listed twice in this section";
+		return -EINVAL;
+	}
+	return spec_add_route(s, &r);
 }
 
 static int set_mtu(struct parser *p, const char *v, const char **why)
@@ -379,6 +394,7 @@ static const struct key keys[K_COUNT] = {
 	[K_ANY_USER] = { "any-user", set_any_user, false },
 	[K_NETNS] = { "netns", set_netns, false },
 	[K_ADOPT] = { "adopt", set_adopt, false },
+	[K_ROUTE] = { "route", set_route, true },
 };
 
 /* Words people reach for that are too far from the key for an edit distance. */
@@ -621,7 +637,7 @@ static void key_value(struct parser *p, char *line)
 			perr(p, p->line, "unknown key '%s' (did you mean '%s'?)", quote(word, q), near);
 		else
 			perr(p, p->line, "unknown key '%s' (keys: mode, user, group, address, peer, mtu, "
-			     "mac, multi-queue, vnet-hdr, pi, up, any-user, netns, adopt)", quote(word, q));
+			     "mac, multi-queue, vnet-hdr, pi, up, any-user, netns, adopt, route)", quote(word, q));
 		return;
 	}
 	if (!p->in_section) {
@@ -629,7 +645,7 @@ static void key_value(struct parser *p, char *line)
 		return;
 	}
 	if (!keys[k].repeats && p->key_line[k]) {
-		perr(p, p->line, "%s '%s': already set at line %u (only 'address' and 'peer' repeat)",
+		perr(p, p->line, "%s '%s': already set at line %u (only 'address', 'peer' and 'route' repeat)",
 		     word, quote(value, q), p->key_line[k]);
 		return;
 	}

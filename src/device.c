@@ -14,6 +14,7 @@
 #include "ids.h"
 #include "journal.h"
 #include "parse.h"
+#include "routes.h"
 #include "tun.h"
 
 int addrlist_push(struct addrlist *l, const struct ipaddr *a)
@@ -204,6 +205,21 @@ static int addr_failed(struct failure *f, struct rt *rt, int r, const char *name
 		     small ? " (IPv6 needs an MTU of 1280 or more: the device has less)" : "");
 }
 
+static int route_failed(struct failure *f, struct rt *rt, int r, const char *name, const struct route *route, bool adding)
+{
+	char buf[ROUTE_STRLEN];
+	const char *kernel = rt_message(rt);
+
+	failf(f, EXIT_FAIL, "cannot %s route '%s' %s '%s': %s%s%s%s%s", adding ? "add" : "remove",
+	      format_route(route, buf, sizeof(buf)), adding ? "to" : "from", name,
+	      kernel ? kernel : strerror(-r), kernel ? " (" : "", kernel ? strerror(-r) : "", kernel ? ")" : "",
+	      r == -EEXIST ? " (a route to that destination with that metric exists already: 'ip route show' names it; choose another metric)" : "");
+	/* The kernel refused the value itself: a gateway it cannot reach, a prefix it does not take. */
+	if (adding && (r == -EINVAL || r == -ENETUNREACH))
+		f->status = EXIT_USAGE;
+	return -1;
+}
+
 /*
  * A new device: attached and not yet persistent while its owner and group are
  * set, so that closing the fd removes it if a step fails. It is noted in the
@@ -280,7 +296,8 @@ static int create(struct rt *rt, const struct devspec *s, const struct converge_
 	struct linkchange before = { .mtu = s->mtu, .mac = s->has_mac ? s->mac : NULL, .alias = TUNOWN_ALIAS, .up = -1 };
 	struct linkchange after = { .up = 1 };
 	size_t failed;
-	r = rt_setup_link(rt, ifindex, &before, s->addrs, s->naddrs, s->up != 0 ? &after : NULL, &failed);
+	r = rt_setup_link(rt, ifindex, &before, s->addrs, s->naddrs, s->up != 0 ? &after : NULL,
+			  s->routes, s->nroutes, &failed);
 	if (r < 0) {
 		if (failed == 0) {
 			step_failed(f, rt, r, s->mtu || s->has_mac ? "cannot mark or set MTU/MAC of" : "cannot mark", s->name);
@@ -288,6 +305,8 @@ static int create(struct rt *rt, const struct devspec *s, const struct converge_
 				f->status = EXIT_USAGE;
 		} else if (failed <= s->naddrs) {
 			addr_failed(f, rt, r, s->name, &s->addrs[failed - 1], s->mtu ? s->mtu : DEFAULT_MTU);
+		} else if (failed >= s->naddrs + 2 && failed - s->naddrs - 2 < s->nroutes) {
+			route_failed(f, rt, r, s->name, &s->routes[failed - s->naddrs - 2], true);
 		} else {
 			step_failed(f, rt, r, "cannot bring up", s->name);
 		}
@@ -313,6 +332,7 @@ struct plan {
 	bool owner, group, persist;          /* need a re-attach */
 	bool mtu, mac, up, mark;
 	size_t add, del;                     /* addresses */
+	size_t radd, rdel;                   /* routes */
 };
 
 static const char *id_text(uint32_t id, const char *name, char *buf, size_t len)
@@ -385,6 +405,8 @@ static void make_plan(const struct devspec *s, const struct link *cur, const str
 	for (size_t i = 0; i < have->n; i++)
 		if (drops(s->addrs, s->naddrs, o->exact_addrs, &have->v[i]))
 			p->del++;
+	static const struct routelist no_routes;
+	routes_count(s->routes, s->nroutes, o->routes ? o->routes : &no_routes, o->exact_addrs, &p->radd, &p->rdel);
 }
 
 static void describe(const struct plan *p, struct outcome *out)
@@ -403,6 +425,8 @@ static void describe(const struct plan *p, struct outcome *out)
 		add_change(out, "mac");
 	if (p->add || p->del)
 		add_change(out, "addresses");
+	if (p->radd || p->rdel)
+		add_change(out, "routes");
 	if (p->up)
 		add_change(out, "link state");
 }
@@ -595,6 +619,9 @@ static int change(struct rt *rt, const struct devspec *s, const struct link *cur
 	struct addrlist now = { 0 }, scratch = { 0 };
 	const struct addrlist *at = have;   /* the addresses as they are at each step */
 	struct addr_step st;
+	static const struct routelist no_routes;
+	const struct routelist *routes = o->routes ? o->routes : &no_routes;
+	bool routed = false;
 	int r = 0;
 
 	if (p->mtu) {
@@ -650,6 +677,17 @@ static int change(struct rt *rt, const struct devspec *s, const struct link *cur
 			goto undo;
 		}
 	}
+	/* Routes need the link up: after it comes up, and before the re-attach that cannot be undone. */
+	if (p->radd || p->rdel) {
+		const struct route *bad = NULL;
+		bool adding = false;
+		r = routes_converge(rt, cur->ifindex, s->routes, s->nroutes, routes, o->exact_addrs, &bad, &adding);
+		if (r < 0) {
+			route_failed(f, rt, r, s->name, bad, adding);
+			goto undo_link;
+		}
+		routed = true;
+	}
 	/* Last, since an owner set on an ownerless device cannot be taken back. */
 	if (p->owner || p->group || p->persist) {
 		r = reattach(cur, s->uid, s->gid, p->persist);
@@ -672,6 +710,8 @@ static int change(struct rt *rt, const struct devspec *s, const struct link *cur
 	addrlist_free(&scratch);
 	return 0;
 undo_link:
+	if (routed)
+		routes_restore(rt, cur->ifindex, s->routes, s->nroutes, routes, o->exact_addrs);
 	if (p->up)
 		rt_change_link(rt, cur->ifindex, &(struct linkchange){ .up = cur->up });
 undo:

@@ -15,6 +15,7 @@ enum outcome_kind { DEV_CREATED, DEV_CHANGED, DEV_UNCHANGED };
 
 struct journal;
 struct holders;
+struct routelist;
 
 struct outcome {
 	enum outcome_kind kind;
@@ -37,6 +38,9 @@ struct converge_opts {
 	bool dry_run;               /* only say what would be done */
 	struct journal *journal;    /* where new devices are noted (journal.h), or NULL */
 	struct holders *holders;    /* who holds what (holders.h), loaded when a re-attach needs it; or NULL */
+	/* An existing device's routes now (routes.h); NULL: taken as none. With
+	 * exact_addrs the routes become exactly the spec's too. */
+	const struct routelist *routes;
 };
 
 /* The current addresses of one device, for convergence. */

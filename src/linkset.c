@@ -131,21 +131,37 @@ int addrset_load(struct rt *rt, int ifindex, struct addrset *s)
 	return 0;
 }
 
+/*
+ * The run of entries of one ifindex in an array sorted by it, whose entries
+ * start with their int ifindex (addr_entry, route_entry): the count, and the
+ * first one's position in *lo.
+ */
+static size_t run_of(const void *v, size_t n, size_t size, int ifindex, size_t *lo)
+{
+	const char *base = v;
+	size_t l = 0, h = n, end;
+
+#define IFINDEX_AT(i) (*(const int *)(base + (i) * size))
+	while (l < h) {
+		size_t mid = l + (h - l) / 2;
+		if (IFINDEX_AT(mid) < ifindex)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	for (end = l; end < n && IFINDEX_AT(end) == ifindex; end++)
+		;
+#undef IFINDEX_AT
+	*lo = l;
+	return end - l;
+}
+
 size_t addrset_of(const struct addrset *s, int ifindex, const struct addr_entry **first)
 {
-	size_t lo = 0, hi = s->n, end;
+	size_t lo = 0, n = run_of(s->v, s->n, sizeof(*s->v), ifindex, &lo);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->v[mid].ifindex < ifindex)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (end = lo; end < s->n && s->v[end].ifindex == ifindex; end++)
-		;
 	*first = s->v + lo;
-	return end - lo;
+	return n;
 }
 
 int addrset_copy(const struct addrset *s, int ifindex, struct addrlist *out)
@@ -161,6 +177,61 @@ int addrset_copy(const struct addrset *s, int ifindex, struct addrlist *out)
 }
 
 void addrset_free(struct addrset *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int push_route(int ifindex, const struct route *r, void *data)
+{
+	struct routeset *s = data;
+
+	if (grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v)) < 0)
+		return -ENOMEM;
+	s->v[s->n].ifindex = ifindex;
+	s->v[s->n].r = *r;
+	s->n++;
+	return 0;
+}
+
+static int route_by_ifindex(const void *a, const void *b)
+{
+	int x = ((const struct route_entry *)a)->ifindex, y = ((const struct route_entry *)b)->ifindex;
+	return (x > y) - (x < y);
+}
+
+int routeset_load(struct rt *rt, struct routeset *s)
+{
+	int r = rt_routes(rt, 0, push_route, s);
+
+	if (r < 0)
+		return r;
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), route_by_ifindex);
+	return 0;
+}
+
+size_t routeset_of(const struct routeset *s, int ifindex, const struct route_entry **first)
+{
+	size_t lo = 0, n = run_of(s->v, s->n, sizeof(*s->v), ifindex, &lo);
+
+	*first = s->v + lo;
+	return n;
+}
+
+int routeset_copy(const struct routeset *s, int ifindex, struct routelist *out)
+{
+	const struct route_entry *e;
+	size_t n = routeset_of(s, ifindex, &e);
+
+	out->n = 0;
+	for (size_t i = 0; i < n; i++)
+		if (routelist_push(out, &e[i].r) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+void routeset_free(struct routeset *s)
 {
 	free(s->v);
 	memset(s, 0, sizeof(*s));

@@ -9,6 +9,7 @@
 
 #include "device.h"
 #include "netlink.h"
+#include "routes.h"
 
 struct linkset {
 	size_t n, cap;
@@ -36,6 +37,17 @@ size_t addrset_of(const struct addrset *s, int ifindex, const struct addr_entry 
 /* The same, copied into an addrlist for device_converge. */
 int addrset_copy(const struct addrset *s, int ifindex, struct addrlist *out);
 void addrset_free(struct addrset *s);
+
+struct routeset {
+	size_t n, cap;
+	struct route_entry { int ifindex; struct route r; } *v;   /* sorted by ifindex */
+};
+
+/* tunown's routes of every interface, one dump (routes.h). */
+int routeset_load(struct rt *rt, struct routeset *s);
+size_t routeset_of(const struct routeset *s, int ifindex, const struct route_entry **first);
+int routeset_copy(const struct routeset *s, int ifindex, struct routelist *out);
+void routeset_free(struct routeset *s);
 
 /*
  * Deletes the links v[0..n) in one kernel batch: moves them into a netdev

@@ -600,6 +600,17 @@ int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c)
 	return r < 0 ? r : request(nl, msg);
 }
 
+/* An address's options as IFA_FLAGS (the 8-bit ifa_flags has no room for NOPREFIXROUTE). */
+static int addr_flags(struct nl_msg *msg, const struct ipaddr *a)
+{
+	uint32_t flags = (a->opts & ADDR_NODAD ? IFA_F_NODAD : 0) |
+			 (a->opts & ADDR_NOPREFIXROUTE ? IFA_F_NOPREFIXROUTE : 0);
+
+	if (!flags)
+		return 0;
+	return nla_put_u32(msg, IFA_FLAGS, flags) < 0 ? -ENOMEM : 0;
+}
+
 /*
  * An address request, built here for every family as ip(8) builds it:
  * IFA_LOCAL is ours, IFA_ADDRESS the peer, or ours again when there is none
@@ -624,7 +635,7 @@ static int addr_msg(int ifindex, const struct ipaddr *a, bool add, struct nl_msg
 		*msg = NULL;
 		return -ENOMEM;
 	}
-	return 0;
+	return add ? addr_flags(*msg, a) : 0;
 }
 
 static int addr_request(struct rt *nl, int ifindex, const struct ipaddr *a, bool add)
@@ -635,11 +646,14 @@ static int addr_request(struct rt *nl, int ifindex, const struct ipaddr *a, bool
 	return r < 0 ? r : request(nl, msg);
 }
 
+static int route_msg(int ifindex, const struct route *r, bool add, struct nl_msg **msg);
+
 int rt_setup_link(struct rt *nl, int ifindex, const struct linkchange *before,
-		  const struct ipaddr *addrs, size_t naddrs, const struct linkchange *after, size_t *failed)
+		  const struct ipaddr *addrs, size_t naddrs, const struct linkchange *after,
+		  const struct route *routes, size_t nroutes, size_t *failed)
 {
 	size_t n = 0;
-	struct nl_msg **msgs = calloc(naddrs + 2, sizeof(*msgs));
+	struct nl_msg **msgs = calloc(naddrs + nroutes + 2, sizeof(*msgs));
 	int r;
 
 	*failed = 0;
@@ -650,8 +664,13 @@ int rt_setup_link(struct rt *nl, int ifindex, const struct linkchange *before,
 		r = addr_msg(ifindex, &addrs[i], true, &msgs[n++]);
 	if (r == 0 && after)
 		r = change_msg(ifindex, after, &msgs[n++]);
+	for (size_t i = 0; r == 0 && i < nroutes; i++)
+		r = route_msg(ifindex, &routes[i], true, &msgs[n++]);
 	if (r == 0) {
 		r = transact(nl, msgs, n, failed, NULL, NULL);
+		/* Without the link change after, route i is message naddrs + 1 + i: index it as if there were one. */
+		if (r < 0 && !after && *failed > naddrs)
+			(*failed)++;
 	} else {
 		for (size_t i = 0; i < n; i++)
 			nlmsg_free(msgs[i]);
@@ -670,28 +689,112 @@ int rt_del_addr(struct rt *nl, int ifindex, const struct ipaddr *a)
 	return addr_request(nl, ifindex, a, false);
 }
 
-/* RTM_NEWROUTE in the main table, out of ifindex, with a gateway when the route has one. */
-int rt_add_route(struct rt *nl, int ifindex, const struct route *rt)
-{
-	size_t n = rt->dst.family == AF_INET ? 4 : 16;
-	struct rtmsg m = {
-		.rtm_family = (unsigned char)rt->dst.family,
-		.rtm_dst_len = rt->dst.prefixlen,
-		.rtm_table = RT_TABLE_MAIN,
-		.rtm_protocol = RTPROT_BOOT,
-		.rtm_scope = rt->has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
-		.rtm_type = RTN_UNICAST,
-	};
-	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+/* Routes: only those with tunown's protocol number, in the main table. */
 
-	if (!msg || nlmsg_append(msg, &m, sizeof(m), NLMSG_ALIGNTO) < 0 ||
-	    nla_put(msg, RTA_DST, (int)n, rt->dst.addr) < 0 ||
-	    (rt->has_gw && nla_put(msg, RTA_GATEWAY, (int)n, rt->gw) < 0) ||
-	    nla_put_u32(msg, RTA_OIF, (uint32_t)ifindex) < 0) {
+/*
+ * RTM_NEWROUTE or RTM_DELROUTE for one route through ifindex. On-link
+ * routes get the link scope as `ip route` gives them; the protocol number
+ * marks the route as tunown's.
+ */
+static int route_msg(int ifindex, const struct route *r, bool add, struct nl_msg **msg)
+{
+	size_t n = r->family == AF_INET ? 4 : 16;
+	struct rtmsg rtm = {
+		.rtm_family = (unsigned char)r->family,
+		.rtm_dst_len = r->dst_len,
+		.rtm_table = RT_TABLE_MAIN,
+		.rtm_protocol = RTPROT_TUNOWN,       /* on delete: only a route of tunown's */
+		.rtm_scope = add && !r->has_gw ? RT_SCOPE_LINK : add ? RT_SCOPE_UNIVERSE : RT_SCOPE_NOWHERE,
+		.rtm_type = add ? RTN_UNICAST : 0,
+	};
+
+	*msg = nlmsg_alloc_simple(add ? RTM_NEWROUTE : RTM_DELROUTE, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	if (!*msg || nlmsg_append(*msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(*msg, RTA_DST, (int)n, r->dst) < 0 ||
+	    nla_put_u32(*msg, RTA_OIF, (uint32_t)ifindex) < 0 ||
+	    nla_put_u32(*msg, RTA_PRIORITY, r->metric) < 0 ||
+	    (r->has_gw && nla_put(*msg, RTA_GATEWAY, (int)n, r->gw) < 0)) {
+		nlmsg_free(*msg);
+		*msg = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int rt_add_route(struct rt *nl, int ifindex, const struct route *r)
+{
+	struct nl_msg *msg;
+	int e = route_msg(ifindex, r, true, &msg);
+
+	return e < 0 ? e : request(nl, msg);
+}
+
+int rt_del_route(struct rt *nl, int ifindex, const struct route *r)
+{
+	struct nl_msg *msg;
+	int e = route_msg(ifindex, r, false, &msg);
+
+	return e < 0 ? e : request(nl, msg);
+}
+
+struct route_walk {
+	int ifindex;
+	route_fn fn;
+	void *data;
+};
+
+static int on_route(const struct nlmsghdr *h, void *arg)
+{
+	struct route_walk *w = arg;
+	struct nlattr *tb[RTA_MAX + 1];
+	struct route r = { 0 };
+
+	if (h->nlmsg_type != RTM_NEWROUTE || nlmsg_parse((struct nlmsghdr *)h, sizeof(struct rtmsg), tb, RTA_MAX, NULL) < 0)
+		return 0;
+	const struct rtmsg *rtm = nlmsg_data(h);
+	uint32_t table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+	if (rtm->rtm_protocol != RTPROT_TUNOWN || table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST ||
+	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6) || !tb[RTA_OIF])
+		return 0;
+	int oif = (int)nla_get_u32(tb[RTA_OIF]);
+	if (w->ifindex && oif != w->ifindex)
+		return 0;
+	size_t n = rtm->rtm_family == AF_INET ? 4 : 16;
+	r.family = rtm->rtm_family;
+	r.dst_len = rtm->rtm_dst_len;
+	if (tb[RTA_DST] && (size_t)nla_len(tb[RTA_DST]) >= n)
+		memcpy(r.dst, nla_data(tb[RTA_DST]), n);
+	if (tb[RTA_GATEWAY] && (size_t)nla_len(tb[RTA_GATEWAY]) >= n) {
+		r.has_gw = true;
+		memcpy(r.gw, nla_data(tb[RTA_GATEWAY]), n);
+	}
+	r.metric = tb[RTA_PRIORITY] ? nla_get_u32(tb[RTA_PRIORITY]) : 0;
+	return w->fn(oif, &r, w->data);
+}
+
+int rt_routes(struct rt *nl, int ifindex, route_fn fn, void *data)
+{
+	struct route_walk w = { .ifindex = ifindex, .fn = fn, .data = data };
+	struct rtmsg rtm = { .rtm_family = AF_UNSPEC, .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_TUNOWN };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP);
+	int fd = nl_socket_get_fd(nl->sk), on = 1, off = 0, r;
+
+	if (!msg || nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    (ifindex && nla_put_u32(msg, RTA_OIF, (uint32_t)ifindex) < 0)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	return request(nl, msg);
+	/*
+	 * With strict checking the kernel itself skips the routes of other
+	 * protocols, tables and devices: at thousands of addresses (each one a
+	 * local and a prefix route) it sends next to nothing. Without it (before
+	 * Linux 4.20) on_route filters the same way. Only for this dump: strict
+	 * checking also makes the kernel refuse loose requests elsewhere.
+	 */
+	setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &on, sizeof(on));
+	r = transact(nl, &msg, 1, NULL, on_route, &w);
+	setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &off, sizeof(off));
+	return r;
 }
 
 static int dellink(struct rt *nl, int ifindex, bool by_group, uint32_t group)

@@ -60,18 +60,24 @@ struct linkchange {
 int rt_change_link(struct rt *nl, int ifindex, const struct linkchange *c);
 /*
  * A new device's configuration in one sendmsg: the link change before, each
- * address, then the link change after (or NULL). The kernel runs them all;
- * the first failure is returned, with *failed = 0 for before, 1 + i for
- * address i, naddrs + 1 for after. Addresses go to a device that is still
+ * address, the link change after (or NULL), then each route. The kernel runs
+ * them all; the first failure is returned, with *failed = 0 for before, 1 + i
+ * for address i, naddrs + 1 for after, naddrs + 2 + i for route i. Addresses go to a device that is still
  * down: adding one to a device that is up costs the kernel a fifth more.
  */
 int rt_setup_link(struct rt *nl, int ifindex, const struct linkchange *before,
-		  const struct ipaddr *addrs, size_t naddrs, const struct linkchange *after, size_t *failed);
+		  const struct ipaddr *addrs, size_t naddrs, const struct linkchange *after,
+		  const struct route *routes, size_t nroutes, size_t *failed);
 int rt_add_addr(struct rt *nl, int ifindex, const struct ipaddr *a);
 int rt_del_addr(struct rt *nl, int ifindex, const struct ipaddr *a);
 int rt_del_link(struct rt *nl, int ifindex);
-/* A route out of ifindex (the routes of a CNI result). */
-int rt_add_route(struct rt *nl, int ifindex, const struct route *rt);
+
+/* tunown's routes (RTPROT_TUNOWN, main table) through one interface (ifindex > 0) or all (0), one dump. */
+typedef int (*route_fn)(int ifindex, const struct route *r, void *data);
+int rt_routes(struct rt *nl, int ifindex, route_fn fn, void *data);
+/* One route through ifindex, marked as tunown's; the kernel checks the gateway. */
+int rt_add_route(struct rt *nl, int ifindex, const struct route *r);
+int rt_del_route(struct rt *nl, int ifindex, const struct route *r);
 /* Deletes every device of a netdev group in one kernel batch. */
 int rt_del_group(struct rt *nl, uint32_t group);
 

@@ -110,6 +110,143 @@ int parse_cidr(const char *s, struct ipaddr *out, const char **why)
 	return 0;
 }
 
+/* Splits "HEAD,opt,opt" at its first comma: HEAD into buf, *opts after it (NULL when none). */
+static int split_opts(const char *s, char *buf, size_t len, const char **opts)
+{
+	const char *comma = strchr(s, ',');
+	size_t n = comma ? (size_t)(comma - s) : strlen(s);
+
+	if (n >= len)
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	*opts = comma ? comma + 1 : NULL;
+	return 0;
+}
+
+/* The next option of "a,b=c,..." into buf; *rest moves past it. 0, or -EINVAL for an empty or long one. */
+static int next_opt(const char **rest, char *buf, size_t len)
+{
+	const char *s = *rest, *comma = strchr(s, ',');
+	size_t n = comma ? (size_t)(comma - s) : strlen(s);
+
+	if (n == 0 || n >= len)
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	*rest = comma ? comma + 1 : NULL;
+	return 0;
+}
+
+int parse_address(const char *s, struct ipaddr *out, const char **why)
+{
+	char head[INET6_ADDRSTRLEN + 8], opt[32];
+	const char *opts;
+
+	if (split_opts(s, head, sizeof(head), &opts) < 0)
+		return fail(why, "not an IPv4 or IPv6 address");
+	if (parse_cidr(head, out, why) < 0)
+		return -EINVAL;
+	while (opts) {
+		if (next_opt(&opts, opt, sizeof(opt)) < 0)
+			return fail(why, "an empty or overlong option after ',' (options: nodad, noprefixroute)");
+		if (!strcmp(opt, "nodad")) {
+			if (out->family != AF_INET6)
+				return fail(why, "nodad is for IPv6 addresses (IPv4 has no duplicate address detection)");
+			out->opts |= ADDR_NODAD;
+		} else if (!strcmp(opt, "noprefixroute")) {
+			out->opts |= ADDR_NOPREFIXROUTE;
+		} else {
+			return fail(why, "unknown option after ',' (options: nodad, noprefixroute)");
+		}
+	}
+	return 0;
+}
+
+/* True when a has bits set past its first len bits. */
+static bool host_bits(const uint8_t *a, unsigned len, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned keep = len >= 8 * (i + 1) ? 8 : len > 8 * i ? len - 8 * (unsigned)i : 0;
+		uint8_t mask = keep ? (uint8_t)(0xff << (8 - keep)) : 0;
+		if (a[i] & (uint8_t)~mask)
+			return true;
+	}
+	return false;
+}
+
+int parse_route(const char *s, struct route *out, const char **why)
+{
+	char head[INET6_ADDRSTRLEN + 8], opt[INET6_ADDRSTRLEN + 8];
+	const char *opts;
+	struct ipaddr dst;
+	bool has_metric = false;
+	unsigned long long metric;
+
+	memset(out, 0, sizeof(*out));
+	if (split_opts(s, head, sizeof(head), &opts) < 0)
+		return fail(why, "not an IPv4 or IPv6 prefix");
+	if (parse_cidr(head, &dst, why) < 0)
+		return -EINVAL;
+	size_t n = dst.family == AF_INET ? 4 : 16;
+	if (host_bits(dst.addr, dst.prefixlen, n))
+		return fail(why, "has bits set past its prefix length (a route names a network: clear the host part)");
+	out->family = dst.family;
+	out->dst_len = dst.prefixlen;
+	memcpy(out->dst, dst.addr, n);
+	while (opts) {
+		if (next_opt(&opts, opt, sizeof(opt)) < 0)
+			return fail(why, "an empty or overlong option after ',' (options: via=GATEWAY, metric=N)");
+		if (!strncmp(opt, "via=", 4)) {
+			int family;
+			if (out->has_gw)
+				return fail(why, "via= given twice");
+			if (parse_addr(opt + 4, &family, out->gw, why) < 0)
+				return fail(why, "via=: the gateway is not an IPv4 or IPv6 address");
+			if (family != out->family)
+				return fail(why, family == AF_INET ? "via=: an IPv4 gateway for an IPv6 route"
+								   : "via=: an IPv6 gateway for an IPv4 route");
+			out->has_gw = true;
+		} else if (!strncmp(opt, "metric=", 7)) {
+			if (has_metric)
+				return fail(why, "metric= given twice");
+			if (parse_u64(opt + 7, 4294967295ULL, &metric) < 0)
+				return fail(why, "metric=: not a number in 0..4294967295");
+			out->metric = (uint32_t)metric;
+			has_metric = true;
+		} else {
+			return fail(why, "unknown option after ',' (options: via=GATEWAY, metric=N)");
+		}
+	}
+	if (!has_metric)
+		out->metric = out->family == AF_INET ? 0 : 1024;
+	return 0;
+}
+
+char *format_route(const struct route *r, char *buf, size_t len)
+{
+	struct ipaddr dst = { .family = r->family, .prefixlen = r->dst_len };
+	char gw[INET6_ADDRSTRLEN];
+	size_t n;
+
+	memcpy(dst.addr, r->dst, sizeof(dst.addr));
+	format_ipaddr(&dst, buf, len);
+	n = strlen(buf);
+	if (r->has_gw && inet_ntop(r->family, r->gw, gw, sizeof(gw)))
+		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, ",via=%s", gw);
+	if (n < len && r->metric != (r->family == AF_INET ? 0u : 1024u))
+		snprintf(buf + n, len - n, ",metric=%u", r->metric);
+	return buf;
+}
+
+bool route_equal(const struct route *a, const struct route *b)
+{
+	size_t n = a->family == AF_INET ? 4 : 16;
+
+	return a->family == b->family && a->dst_len == b->dst_len && !memcmp(a->dst, b->dst, n) &&
+	       a->has_gw == b->has_gw && (!a->has_gw || !memcmp(a->gw, b->gw, n)) && a->metric == b->metric;
+}
+
 static int hexval(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -285,8 +422,11 @@ void devspec_init(struct devspec *s)
 void devspec_free(struct devspec *s)
 {
 	free(s->addrs);
+	free(s->routes);
 	free(s->netns);
 	s->addrs = NULL;
+	s->routes = NULL;
 	s->netns = NULL;
 	s->naddrs = 0;
+	s->nroutes = 0;
 }

@@ -20,6 +20,19 @@ int parse_ifname(const char *s, char out[IFNAMSIZ], const char **why);
 int parse_id(const char *s, uint32_t *out, const char **why);
 /* "ADDR/PREFIX" or a bare ADDR (host prefix), IPv4 or IPv6. */
 int parse_cidr(const char *s, struct ipaddr *out, const char **why);
+/* An address as add and the file take it: CIDR[,nodad][,noprefixroute]. */
+int parse_address(const char *s, struct ipaddr *out, const char **why);
+/*
+ * A route: DEST[/LEN][,via=GATEWAY][,metric=N]. DEST must have no host bits
+ * past LEN, the gateway the family of DEST; the metric defaults to the
+ * kernel's (0 for IPv4, 1024 for IPv6).
+ */
+int parse_route(const char *s, struct route *out, const char **why);
+/* The same syntax back ("10.1.0.0/16,via=10.0.0.2"; a default metric is left out): no space in it. */
+#define ROUTE_STRLEN (2 * INET6_ADDRSTRLEN + 32)
+char *format_route(const struct route *r, char *buf, size_t len);
+/* Same family, destination, gateway and metric. */
+bool route_equal(const struct route *a, const struct route *b);
 /* A bare address; *family is set to AF_INET or AF_INET6. */
 int parse_addr(const char *s, int *family, uint8_t out[16], const char **why);
 /* xx:xx:xx:xx:xx:xx, unicast and not all-zero. */

@@ -42,14 +42,29 @@ struct ipaddr {
 	uint8_t addr[16];
 	uint8_t peer[16];
 	uint32_t read_flags;        /* IFA_F_* as the kernel reports them; 0 in a spec, never compared */
+	uint8_t opts;               /* ADDR_NODAD | ADDR_NOPREFIXROUTE: only when adding */
 };
 
-/* A route: destination prefix, and a gateway or none (on-link). */
+/* Options of an address (",nodad", ",noprefixroute"), sent as IFA_FLAGS. */
+#define ADDR_NODAD          0x1 /* IFA_F_NODAD: usable at once, no duplicate detection */
+#define ADDR_NOPREFIXROUTE  0x2 /* IFA_F_NOPREFIXROUTE: no route for the prefix */
+
+/*
+ * A route through a device: DEST/LEN, with a gateway or on-link, and a metric.
+ * The metric is always set: the kernel's default (0 for IPv4, 1024 for IPv6)
+ * when not given, so that a route compares equal to what the kernel reports.
+ */
 struct route {
-	struct ipaddr dst;          /* has_peer unused */
+	int family;                 /* AF_INET or AF_INET6 */
+	uint8_t dst_len;
+	uint8_t dst[16];
 	bool has_gw;
 	uint8_t gw[16];
+	uint32_t metric;
 };
+
+/* The routing protocol number tunown's routes carry (rtm_protocol), so that only those are managed. */
+#define RTPROT_TUNOWN 116
 
 /*
  * A device as the user wants it. Tri-state ints are -1 for "not said":
@@ -71,6 +86,8 @@ struct devspec {
 	uint8_t mac[6];
 	size_t naddrs;
 	struct ipaddr *addrs;       /* malloc'd */
+	size_t nroutes;
+	struct route *routes;       /* malloc'd */
 	char *netns;                /* malloc'd, NULL: the current one */
 	const char *file;           /* where it was said, for messages (config) */
 	unsigned line;

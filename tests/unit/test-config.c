@@ -269,9 +269,9 @@ static void test_syntax_errors(void **state)
 	assert_only_error("[a/b]\nuser = root\n", "t.conf:1: device name 'a/b': contains '/' or ':'");
 	assert_only_error("[a b]\nuser = root\n", "t.conf:1: device name 'a b': contains white space");
 	assert_only_error("[tap0]\nuser = root\nmtu = 1500\nmtu = 9000\n",
-		"t.conf:4: mtu '9000': already set at line 3 (only 'address' and 'peer' repeat)");
+		"t.conf:4: mtu '9000': already set at line 3 (only 'address', 'peer' and 'route' repeat)");
 	assert_only_error("[tap0]\nuser = root\nuser = root\n",
-		"t.conf:3: user 'root': already set at line 2 (only 'address' and 'peer' repeat)");
+		"t.conf:3: user 'root': already set at line 2 (only 'address', 'peer' and 'route' repeat)");
 	/* Keys are case-sensitive, as add's options are. */
 	assert_only_error("[tap0]\nuser = root\nMTU = 1500\n",
 			  "t.conf:3: unknown key 'MTU' (did you mean 'mtu'?)");
@@ -293,11 +293,11 @@ static void test_unknown_key_suggestions(void **state)
 			  "t.conf:3: unknown key 'hwaddr' (did you mean 'mac'?)");
 	assert_only_error("[tap0]\nuser = root\npersist = yes\n",
 		"t.conf:3: unknown key 'persist' (keys: mode, user, group, address, peer, mtu, mac, "
-		"multi-queue, vnet-hdr, pi, up, any-user, netns, adopt)");
+		"multi-queue, vnet-hdr, pi, up, any-user, netns, adopt, route)");
 	/* Two letters are not close to a two-letter key. */
 	assert_only_error("[tap0]\nuser = root\nxy = 1\n",
 		"t.conf:3: unknown key 'xy' (keys: mode, user, group, address, peer, mtu, mac, "
-		"multi-queue, vnet-hdr, pi, up, any-user, netns, adopt)");
+		"multi-queue, vnet-hdr, pi, up, any-user, netns, adopt, route)");
 }
 
 static void test_bad_bytes(void **state)

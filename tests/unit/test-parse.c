@@ -189,6 +189,74 @@ static void addr_invalid(void **state)
 
 /* ---- parse_mac ---- */
 
+/* ---- parse_address, parse_route, format_route ---- */
+
+static void address_options(void **state)
+{
+	struct ipaddr a;
+	const char *why;
+
+	(void)state;
+	assert_int_equal(parse_address("fd00::1/64,nodad", &a, &why), 0);
+	assert_int_equal(a.opts, ADDR_NODAD);
+	assert_int_equal(parse_address("fd00::1/64,noprefixroute,nodad", &a, &why), 0);
+	assert_int_equal(a.opts, ADDR_NODAD | ADDR_NOPREFIXROUTE);
+	assert_int_equal(parse_address("10.0.0.1/24,noprefixroute", &a, &why), 0);
+	assert_int_equal(a.opts, ADDR_NOPREFIXROUTE);
+	assert_int_equal(parse_address("10.0.0.1/24", &a, &why), 0);
+	assert_int_equal(a.opts, 0);
+	static const char *const bad[] = { "10.0.0.1/24,nodad", "fd00::1/64,", "fd00::1/64,,nodad",
+					   "fd00::1/64,dad", "fd00::1/64,NODAD", ",nodad" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_rejected(parse_address(bad[i], &a, &why), why);
+}
+
+static void route_roundtrip(void **state)
+{
+	static const char *const good[][2] = {
+		{ "10.1.0.0/16", "10.1.0.0/16" },
+		{ "10.1.0.0/16,via=10.0.0.2,metric=100", "10.1.0.0/16,via=10.0.0.2,metric=100" },
+		{ "10.1.0.0/16,metric=0", "10.1.0.0/16" },
+		{ "0.0.0.0/0,via=10.0.0.1", "0.0.0.0/0,via=10.0.0.1" },
+		{ "10.9.9.9", "10.9.9.9/32" },
+		{ "fd01::/48,via=fe80::1", "fd01::/48,via=fe80::1" },
+		{ "fd01::/48,metric=1024", "fd01::/48" },
+		{ "fd01::/48,metric=5,via=fd00::2", "fd01::/48,via=fd00::2,metric=5" },
+		{ "::/0,metric=4294967295", "::/0,metric=4294967295" },
+	};
+	char buf[ROUTE_STRLEN];
+	struct route r, back;
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(parse_route(good[i][0], &r, &why), 0);
+		assert_string_equal(format_route(&r, buf, sizeof(buf)), good[i][1]);
+		assert_int_equal(parse_route(buf, &back, &why), 0);
+		assert_true(route_equal(&r, &back));
+	}
+	assert_int_equal(parse_route("fd01::/48", &r, &why), 0);
+	assert_int_equal(r.metric, 1024);
+	assert_int_equal(parse_route("fd01::/48,via=fd00::2", &back, &why), 0);
+	assert_false(route_equal(&r, &back));
+}
+
+static void route_invalid(void **state)
+{
+	static const char *const bad[] = {
+		"", "10.1.0.0/33", "10.1.0.1/16", "10.1.0.0/16,via=fd00::1", "fd00::/64,via=10.0.0.1",
+		"fd00::1/64", "10.1.0.0/16,metric=-1", "10.1.0.0/16,metric=4294967296", "10.1.0.0/16,metric=",
+		"10.1.0.0/16,via=10.0.0.1,via=10.0.0.2", "10.1.0.0/16,metric=1,metric=2", "10.1.0.0/16,",
+		"10.1.0.0/16,proto=boot", "10.1.0.0/16,via=", "default", "10.1.0.0/16 via 10.0.0.1",
+	};
+	struct route r;
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_rejected(parse_route(bad[i], &r, &why), why);
+}
+
 static void mac_valid(void **state)
 {
 	static const uint8_t want1[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
@@ -391,6 +459,9 @@ int main(void)
 		cmocka_unit_test(cidr_invalid),
 		cmocka_unit_test(addr_valid),
 		cmocka_unit_test(addr_invalid),
+		cmocka_unit_test(address_options),
+		cmocka_unit_test(route_roundtrip),
+		cmocka_unit_test(route_invalid),
 		cmocka_unit_test(mac_valid),
 		cmocka_unit_test(mac_invalid),
 		cmocka_unit_test(mtu_valid),
