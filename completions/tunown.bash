@@ -12,7 +12,7 @@ _tunown_options()
 	del)	echo "--netns --help" ;;
 	list)	echo "--json --netns --help" ;;
 	show)	echo "--json --netns --help" ;;
-	check)	echo "--as --pid --tun --tap --multi-queue --binary --no-probe --json" \
+	check)	echo "--all --as --pid --tun --tap --multi-queue --binary --no-probe --json" \
 		     "--netns --help" ;;
 	apply)	echo "--dry-run --prune --json --help" ;;
 	help)	echo "--help" ;;

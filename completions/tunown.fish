@@ -91,6 +91,7 @@ complete -c tunown -n '__fish_seen_subcommand_from add' -l any-user -d 'No owner
 complete -c tunown -n '__fish_seen_subcommand_from add' -l adopt -d 'Take over a device tunown did not create'
 
 # check
+complete -c tunown -n '__fish_seen_subcommand_from check' -l all -d 'Audit every device: who may attach, warnings'
 complete -c tunown -n '__fish_seen_subcommand_from check' -x -l as -a '(__fish_complete_users)' -d 'Check for a login of USER'
 complete -c tunown -n '__fish_seen_subcommand_from check' -x -l pid -a '(__fish_complete_pids)' -d 'Check for a running process'
 complete -c tunown -n '__fish_seen_subcommand_from check' -r -F -l binary -d 'Program whose file capabilities to check'

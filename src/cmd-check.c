@@ -34,11 +34,16 @@
 const char check_help[] =
 	"Usage: tunown check NAME [--as USER | --pid PID] [--tun|--tap] [--multi-queue]\n"
 	"                    [--binary PATH] [--no-probe] [--json] [--netns NAME]\n"
+	"       tunown check --all [FILE...] [--json] [--netns NAME]\n"
 	"\n"
 	"Say whether a program could attach to the tun/tap device NAME (TUNSETIFF),\n"
 	"every reason why not, and what to do. Exit status 0: it could; 1: it could\n"
 	"not; 2: bad usage.\n"
 	"\n"
+	"  --all               audit every tun/tap device: who may attach, and warnings\n"
+	"                      (no owner, unknown ids, owner not in the group, a managed\n"
+	"                      device whose owner, group or persistence differs from\n"
+	"                      the FILEs, default apply's); exit 1 on any error\n"
 	"  --as USER           for a fresh login of USER (root only)\n"
 	"  --pid PID           for the running process PID\n"
 	"                      (default: for the calling process itself)\n"
@@ -566,7 +571,7 @@ int check_main(int argc, char **argv)
 	struct holders holders = { 0 };
 	struct similar sim = { 0 };
 	struct filecaps fc;
-	struct tun_node node;
+	struct tun_node node, vhost;
 	struct labels t = { 0 };
 	struct verdict v;
 	struct probe p = { 0 };
@@ -575,6 +580,9 @@ int check_main(int argc, char **argv)
 	bool found, entered, here_too;
 	int r;
 
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--all"))
+			return audit_main(argc, argv);
 	if ((r = parse_opts(argc, argv, &o)))
 		return r < 0 ? print_help(VERB) : r;
 	if (o.netns && (r = netns_enter(VERB, o.netns)))
@@ -586,6 +594,7 @@ int check_main(int argc, char **argv)
 	if ((r = find_device(&o, &link, &found, &sim)))
 		goto out;
 	tun_node_read(&node);
+	vhost_node_read(&vhost);
 
 	struct check_input in = {
 		.name = o.name,
@@ -599,6 +608,7 @@ int check_main(int argc, char **argv)
 		.self = !o.pid && !o.as_set,
 		.sees_all_holders = privs_effective(CAP_SYS_PTRACE),
 		.node = &node,
+		.vhost = &vhost,
 		.mode = o.mode,
 		.multi_queue = o.flags_given ? o.mq : -1,
 	};

@@ -14,14 +14,16 @@
 #include "linkset.h"
 #include "output.h"
 #include "parse.h"
+#include "table.h"
 #include "tun.h"
 
 const char list_help[] =
 	"Usage: tunown list [--json] [--netns NAME]\n"
 	"\n"
-	"Show every tun/tap device of the network namespace: mode, owner, group,\n"
-	"flags, MTU, MAC, link state, queues, addresses and the TUNSETIFF flags a\n"
-	"program passes to attach.\n"
+	"Show every tun/tap device of the network namespace, one a line: name, mode\n"
+	"(-mq: multi-queue), owner, group, state (down, no-carrier: up and no program\n"
+	"attached, up), attached queues, the processes holding it and addresses.\n"
+	"--json prints every field, as show does.\n"
 	"\n"
 	"  --json              print a JSON array\n"
 	"  --netns NAME        act in the network namespace /run/netns/NAME, or in the\n"
@@ -75,6 +77,56 @@ struct view {
 	bool hidden_used;           /* a single-queue device was judged while some processes were unreadable */
 };
 
+/* "1234(qemu,alice)", as list's table and show's text name a holder: no space in it. */
+static const char *holder_word(const struct holder *h, bool queues, char *buf, size_t len)
+{
+	char comm[sizeof(h->comm) * 4], who[32];
+	const char *user = h->uid != ID_NONE ? user_name(h->uid) : NULL;
+
+	for (char *c = table_escape(h->comm, comm, sizeof(comm)); *c; c++)
+		if (*c == ' ' || *c == ',' || *c == '(' || *c == ')')
+			*c = '_';
+	if (user)
+		snprintf(who, sizeof(who), "%s", user);
+	else
+		snprintf(who, sizeof(who), "%u", h->uid);
+	if (queues)
+		snprintf(buf, len, "%d(%s,%s,queues=%u)", (int)h->pid, comm, who, h->fds);
+	else
+		snprintf(buf, len, "%d(%s,%s)", (int)h->pid, comm, who);
+	return buf;
+}
+
+/* Who holds the device: JSON objects {pid, command, uid, user, queues}; text words. */
+static void print_holders(const struct link *l, const struct view *v)
+{
+	const struct holder *h = NULL;
+	size_t n = v->holders.loaded ? holders_of(&v->holders, &v->here, l->name, &h) : 0;
+	char buf[160];
+
+	if (!out_json()) {
+		out_strs_begin("holders", "holders");
+		for (size_t i = 0; i < n; i++)
+			out_strs_item(holder_word(&h[i], true, buf, sizeof(buf)));
+		if (v->holders.hidden)
+			out_strs_item("(others-may-be-hidden)");
+		out_strs_end();
+		return;
+	}
+	out_objs_begin("holders", "holders");
+	for (size_t i = 0; i < n; i++) {
+		out_obj_begin(NULL);
+		out_uint("pid", "pid", (uint64_t)h[i].pid);
+		out_str("command", "command", h[i].comm);
+		out_id("uid", "user", "user", h[i].uid != ID_NONE, h[i].uid, h[i].uid != ID_NONE ? user_name(h[i].uid) : NULL);
+		out_uint("queues", "queues", h[i].fds);
+		out_obj_end();
+	}
+	out_objs_end();
+	/* Not root: other users' processes cannot be read, and may hold it too. */
+	out_bool("holders_complete", "holders-complete", v->holders.loaded && !v->holders.hidden);
+}
+
 static void print_link(const struct link *l, const struct view *v)
 {
 	char buf[2 * IPADDR_STRLEN + 8];
@@ -106,6 +158,7 @@ static void print_link(const struct link *l, const struct view *v)
 		out_strs_item(format_ipaddr_peer(&e[i].a, buf, sizeof(buf)));
 	out_strs_end();
 	print_routes(l, v->routes);
+	print_holders(l, v);
 	out_str("flags", "flags", tun_flags_string(tun_flags_of(l), buf, sizeof(buf)));
 	/* What every program must pass; IFF_NO_PI and IFF_VNET_HDR are each attacher's own. */
 	out_str("required_flags", "required-flags",
@@ -117,12 +170,13 @@ static void print_link(const struct link *l, const struct view *v)
 /* A single-queue device's queue is known from its holders only (holders.h). */
 static void fill_queues(struct link *l, struct view *v)
 {
-	if (!l->is_tun || l->multi_queue)
+	if (!l->is_tun)
 		return;
+	/* One pass over /proc for every device: the holders are shown for each. */
 	if (!v->holders.loaded && (netns_id_self(&v->here) < 0 || holders_load(&v->holders) < 0))
 		return;
-	link_fill_queues(l, &v->here, &v->holders);
 	v->hidden_used |= v->holders.hidden > 0;
+	link_fill_queues(l, &v->here, &v->holders);
 }
 
 /* Holders of other users are hidden from a user who is not root: said once, on stderr. */
@@ -131,6 +185,122 @@ static void note_hidden(const char *verb, const struct view *v)
 	if (v->hidden_used)
 		errorf(verb, "note: %zu processes could not be read (not yours; run as root to see them): the queues they hold are not counted",
 		       v->holders.hidden);
+}
+
+/* The brief table of list: one device a line. */
+enum { C_NAME, C_MODE, C_OWNER, C_GROUP, C_STATE, C_QUEUES, C_HOLDERS, C_ADDRS, C_COUNT };
+
+struct brief {
+	struct table t;
+	struct view *v;
+};
+
+/* "alice", or the number when the database has no name, "-" when unset. */
+static const char *id_cell(bool user, uint32_t id, char *buf, size_t len)
+{
+	const char *name;
+
+	if (id == ID_NONE)
+		return "-";
+	name = user ? user_name(id) : group_name(id);
+	if (name)
+		return name;
+	snprintf(buf, len, "%u", id);
+	return buf;
+}
+
+/* down; up with no program attached (no carrier); up. */
+static const char *state_cell(const struct link *l)
+{
+	return !l->up ? "down" : l->carrier ? "up" : "no-carrier";
+}
+
+/* Addresses joined by spaces, each as add takes it: "10.0.0.1/32,peer=10.0.0.2". */
+static const char *addrs_cell(const struct link *l, const struct addrset *ix, char *buf, size_t len)
+{
+	char one[2 * IPADDR_STRLEN + 8], peer[IPADDR_STRLEN];
+	const struct addr_entry *e;
+	size_t n = addrset_of(ix, l->ifindex, &e), off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && off < len; i++) {
+		const struct ipaddr *a = &e[i].a;
+		format_ipaddr(a, one, sizeof(one));
+		if (a->has_peer) {
+			struct ipaddr p = *a;
+			memcpy(p.addr, a->peer, sizeof(p.addr));
+			format_ipaddr(&p, peer, sizeof(peer));
+			*strrchr(peer, '/') = '\0';
+			size_t k = strlen(one);
+			snprintf(one + k, sizeof(one) - k, ",peer=%s", peer);
+		}
+		int k = snprintf(buf + off, len - off, "%s%s", off ? " " : "", one);
+		if (k < 0)
+			break;
+		off += (size_t)k;
+	}
+	return buf;
+}
+
+/* "1234(qemu,alice),1300(qemu,bob)"; "?" when queues are held by processes tunown cannot read. */
+static const char *holders_cell(const struct link *l, const struct view *v, char *buf, size_t len)
+{
+	const struct holder *h = NULL;
+	size_t n = v->holders.loaded ? holders_of(&v->holders, &v->here, l->name, &h) : 0, off = 0;
+	char one[160];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && off < len; i++) {
+		int k = snprintf(buf + off, len - off, "%s%s", off ? "," : "", holder_word(&h[i], false, one, sizeof(one)));
+		if (k < 0)
+			break;
+		off += (size_t)k;
+	}
+	if (!n && l->queues && v->holders.hidden)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+static int brief_row(const struct link *l, void *data)
+{
+	struct brief *b = data;
+	char owner[16], group[16], queues[32], holders[512], addrs[2048];
+	struct link copy;
+
+	if (!l->is_tun)
+		return 0;
+	copy = *l;
+	fill_queues(&copy, b->v);
+	l = &copy;
+	if (l->multi_queue && l->disabled_queues)
+		snprintf(queues, sizeof(queues), "%u(%u-off)", l->queues, l->disabled_queues);
+	else
+		snprintf(queues, sizeof(queues), "%u", l->queues);
+	const char *cells[C_COUNT] = {
+		[C_NAME] = l->name,
+		[C_MODE] = l->multi_queue ? (l->mode == MODE_TUN ? "tun-mq" : "tap-mq") : mode_name(l->mode),
+		[C_OWNER] = id_cell(true, l->owner, owner, sizeof(owner)),
+		[C_GROUP] = id_cell(false, l->group, group, sizeof(group)),
+		[C_STATE] = state_cell(l),
+		[C_QUEUES] = queues,
+		[C_HOLDERS] = holders_cell(l, b->v, holders, sizeof(holders)),
+		[C_ADDRS] = addrs_cell(l, b->v->addrs, addrs, sizeof(addrs)),
+	};
+	return table_add(&b->t, cells);
+}
+
+static int print_brief(struct rt *rt, struct view *v)
+{
+	static const char *const header[C_COUNT] = { "NAME", "MODE", "OWNER", "GROUP", "STATE", "QUEUES", "HOLDERS", "ADDRESSES" };
+	struct brief b = { .v = v };
+	int r = table_init(&b.t, C_COUNT, header);
+
+	if (r == 0)
+		r = rt_links(rt, brief_row, &b);
+	if (r == 0)
+		table_print(&b.t, stdout);
+	table_free(&b.t);
+	return r;
 }
 
 static int print_tun(const struct link *l, void *data)
@@ -223,11 +393,15 @@ int list_main(int argc, char **argv)
 		return r;
 	if ((r = read_sets("list", rt, 0, &ix, &rs)))
 		goto out;
-	out_init(stdout, json ? OUT_JSON : OUT_LINE);
-	out_list_begin();
 	struct view v = { .addrs = &ix, .routes = &rs };
-	r = rt_links(rt, print_tun, &v);
-	out_list_end();
+	if (json) {
+		out_init(stdout, OUT_JSON);
+		out_list_begin();
+		r = rt_links(rt, print_tun, &v);
+		out_list_end();
+	} else {
+		r = print_brief(rt, &v);
+	}
 	note_hidden("list", &v);
 	holders_free(&v.holders);
 	if (r < 0) {

@@ -15,6 +15,8 @@ int del_main(int argc, char **argv);
 int list_main(int argc, char **argv);
 int show_main(int argc, char **argv);
 int check_main(int argc, char **argv);
+/* check --all (cmd-audit.c). */
+int audit_main(int argc, char **argv);
 int apply_main(int argc, char **argv);
 
 extern const char add_help[], del_help[], list_help[], show_help[], check_help[], apply_help[];

@@ -224,6 +224,11 @@ static int lookup_id(struct id_cache *cache, const char *v, uint32_t *id, const 
 		return cache->r;
 	}
 	int r = resolve(v, id, why);
+	/* At boot, users from a directory (LDAP, SSSD) are not there before their service is. */
+	if (r == -ENOENT)
+		*why = resolve == resolve_user
+			       ? "no such user (at boot a directory user, LDAP or SSSD, resolves only after nss-user-lookup.target: order the unit After= and Wants= it, as contrib/systemd/tunown.service does, or give the uid)"
+			       : "no such group (at boot a directory group, LDAP or SSSD, resolves only after nss-user-lookup.target: order the unit After= and Wants= it, as contrib/systemd/tunown.service does, or give the gid)";
 	if (len < sizeof(cache->name)) {
 		memcpy(cache->name, v, len + 1);
 		cache->r = r;

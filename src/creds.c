@@ -430,19 +430,12 @@ int filecaps_read(const char *path, struct filecaps *out, char *mnt, size_t mntl
 	return 0;
 }
 
-void tun_node_read(struct tun_node *n)
+/* What stat says of a device node, into n (path set). */
+static void node_stat(struct tun_node *n)
 {
 	struct statvfs vfs;
 	struct stat st;
-	int fd;
 
-	memset(n, 0, sizeof(*n));
-	n->path = tun_path();
-	int r = tun_open(&fd);
-	if (r == 0)
-		close(fd);
-	else
-		n->open_err = r;
 	if (stat(n->path, &st) < 0) {
 		if (!n->open_err)
 			n->open_err = -errno;
@@ -456,4 +449,28 @@ void tun_node_read(struct tun_node *n)
 	n->gid = st.st_gid;
 	n->nodev = statvfs(n->path, &vfs) == 0 && (vfs.f_flag & ST_NODEV);
 	n->acl = getxattr(n->path, "system.posix_acl_access", NULL, 0) > 0;
+}
+
+void tun_node_read(struct tun_node *n)
+{
+	int fd;
+
+	memset(n, 0, sizeof(*n));
+	n->path = tun_path();
+	int r = tun_open(&fd);
+	if (r == 0)
+		close(fd);
+	else
+		n->open_err = r;
+	node_stat(n);
+}
+
+void vhost_node_read(struct tun_node *n)
+{
+	const char *p = getenv("TUNOWN_VHOST_PATH");
+
+	memset(n, 0, sizeof(*n));
+	n->path = p && *p ? p : "/dev/vhost-net";
+	/* Not opened: each open makes a vhost instance; the mode bits say who may. */
+	node_stat(n);
 }

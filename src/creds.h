@@ -39,5 +39,7 @@ int filecaps_read(const char *path, struct filecaps *out, char *mnt, size_t mntl
 
 /* The tun clone device at tun_path(). */
 void tun_node_read(struct tun_node *n);
+/* /dev/vhost-net (TUNOWN_VHOST_PATH in tests): stat only. */
+void vhost_node_read(struct tun_node *n);
 
 #endif

@@ -297,6 +297,36 @@ static void check_node(struct ctx *x)
 	    "attaches)", n->path);
 }
 
+/*
+ * QEMU's vhost=on opens /dev/vhost-net as the user who runs it: a note (the
+ * attach itself works without it), with how to grant it.
+ */
+static void check_vhost(struct ctx *x, enum tun_mode mode)
+{
+	const struct check_input *in = x->in;
+	const struct tun_node *n = in->vhost;
+	struct finding *f;
+
+	if (!n || mode != MODE_TAP)
+		return;
+	if (!n->stat_ok) {
+		f = add(x, "vhost-net-missing", LEVEL_INFO, 0);
+		say(f->message, "%s does not exist: a VM on this tap with QEMU's vhost=on fails; "
+		    "with vhost=off QEMU moves the packets itself, slower", n->path);
+		say(f->fix, "modprobe vhost_net (it makes %s, c 10 238)", n->path);
+		return;
+	}
+	if (in->creds->cap_dac_override || n->acl || node_allows(n, in->creds))
+		return;
+	f = add(x, "vhost-net-access", LEVEL_INFO, 0);
+	say(f->message, "%s cannot open %s (mode %04o, owner uid %u, group gid %u): QEMU with "
+	    "vhost=on then fails (EACCES); vhost=off works, slower", in->user, n->path,
+	    (unsigned)(n->mode & 07777), n->uid, n->gid);
+	say(f->fix, "let the group kvm open it (udev rule KERNEL==\"vhost-net\", GROUP=\"kvm\", "
+	    "MODE=\"0660\", and %s in kvm), or chmod 0666 %s as many distributions do",
+	    in->login ? in->login : "the user", n->path);
+}
+
 static void check_missing(struct ctx *x)
 {
 	const struct check_input *in = x->in;
@@ -630,6 +660,7 @@ void diagnose(const struct check_input *in, struct verdict *v)
 		    in->subject, in->proc_netns, in->name,
 		    in->here_too ? ", not the one of this namespace" : "");
 	}
+	check_vhost(&x, is_tun ? l->mode : mode);
 	order(v);
 	v->probe_err = x.attach_err;
 	v->err = x.exec_err ? x.exec_err : x.attach_err;

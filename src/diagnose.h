@@ -89,6 +89,7 @@ struct check_input {
 	bool sees_all_holders;      /* read every process's fds (holders.h: none hidden) */
 
 	const struct tun_node *node;
+	const struct tun_node *vhost;   /* /dev/vhost-net, for tap devices; NULL: not looked at */
 	const struct filecaps *binary;  /* NULL: no program named */
 	bool exe;                   /* binary is /proc/PID/exe, already started */
 

@@ -57,3 +57,19 @@ verify() {
 	run "$ROOT/usr/sbin/tunown" apply --help
 	assert_success
 }
+
+@test "systemd unit: ordered after user lookup (LDAP/SSSD users), and says how to order after named namespaces" {
+	local unit
+	unit=$(cat "$UNITFILE")
+	key() {
+		grep -E "^$1=" <<<"$unit" | sed "s/^$1=//"
+	}
+	assert_contains " $(key After) " " nss-user-lookup.target "
+	assert_contains " $(key Wants) " " nss-user-lookup.target "
+	assert_contains "$unit" "After=netns@"
+	# systemd agrees: the target is among the unit's After= and Wants= dependencies,
+	# and ordering after it makes no cycle.
+	run systemd-analyze verify --man=no "$UNITFILE"
+	assert_success
+	refute_output --partial cycle
+}

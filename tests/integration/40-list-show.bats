@@ -13,7 +13,7 @@ teardown() {
 	teardown_ns
 }
 
-KEYS='["addresses","carrier","flags","group","group_name","ifindex","mac","mode","mtu","multi_queue","name","netdev_group","owner","owner_name","persist","pi","queues","required_flags","routes","up","vnet_hdr"]'
+KEYS='["addresses","carrier","flags","group","group_name","holders","holders_complete","ifindex","mac","mode","mtu","multi_queue","name","netdev_group","owner","owner_name","persist","pi","queues","required_flags","routes","up","vnet_hdr"]'
 
 # The flags text as a sorted list, whatever order tunown prints them in.
 sorted_flags() {

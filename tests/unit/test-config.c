@@ -222,9 +222,13 @@ static void test_value_errors(void **state)
 	assert_only_error("[tap0]\nuser = root\nvnet-hdr = 2\n",
 		"t.conf:3: vnet-hdr '2': not a boolean (yes/no, true/false, on/off, 1/0)");
 	assert_only_error("[tap0]\nuser = no-such-user-tunown\n",
-		"t.conf:2: user 'no-such-user-tunown': no such user");
+		"t.conf:2: user 'no-such-user-tunown': no such user (at boot a directory user, LDAP or SSSD, "
+		"resolves only after nss-user-lookup.target: order the unit After= and Wants= it, as "
+		"contrib/systemd/tunown.service does, or give the uid)");
 	assert_only_error("[tap0]\ngroup = no-such-group-tunown\n",
-		"t.conf:2: group 'no-such-group-tunown': no such group");
+		"t.conf:2: group 'no-such-group-tunown': no such group (at boot a directory group, LDAP or SSSD, "
+		"resolves only after nss-user-lookup.target: order the unit After= and Wants= it, as "
+		"contrib/systemd/tunown.service does, or give the gid)");
 	assert_only_error("[tap0]\nuser = 4294967295\n",
 		"t.conf:2: user '4294967295': outside 0..4294967294");
 	assert_only_error("[tap0]\nuser = root\naddress = 10.0.0.1/33\n",
