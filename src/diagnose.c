@@ -309,6 +309,10 @@ static void check_vhost(struct ctx *x, enum tun_mode mode)
 
 	if (!n || mode != MODE_TAP)
 		return;
+	/* Only worth saying once the attach itself works. */
+	for (size_t i = 0; i < x->v->n; i++)
+		if (x->v->f[i].level == LEVEL_FAIL)
+			return;
 	if (!n->stat_ok) {
 		f = add(x, "vhost-net-missing", LEVEL_INFO, 0);
 		say(f->message, "%s does not exist: a VM on this tap with QEMU's vhost=on fails; "
