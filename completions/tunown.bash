@@ -9,12 +9,12 @@ _tunown_options()
 	case $1 in
 	add)	echo "--tun --tap --user --group --address --peer --route --mtu --mac" \
 		     "--multi-queue --vnet-hdr --pi --up --down --any-user --adopt --netns --help" ;;
-	del)	echo "--netns --help" ;;
+	del)	echo "--force --if-exists --netns --help" ;;
 	list)	echo "--json --netns --help" ;;
 	show)	echo "--json --netns --help" ;;
 	check)	echo "--all --as --pid --tun --tap --multi-queue --binary --no-probe --json" \
 		     "--netns --help" ;;
-	apply)	echo "--dry-run --prune --json --help" ;;
+	apply)	echo "--dry-run --prune --allow-empty --json --help" ;;
 	help)	echo "--help" ;;
 	*)	echo "--help --version" ;;
 	esac

@@ -101,6 +101,9 @@ complete -c tunown -n '__fish_seen_subcommand_from check' -l no-probe -d 'Predic
 complete -c tunown -n '__fish_seen_subcommand_from apply' -F
 complete -c tunown -n '__fish_seen_subcommand_from apply' -l dry-run -d 'Print the plan, change nothing'
 complete -c tunown -n '__fish_seen_subcommand_from apply' -l prune -d 'Delete managed devices no file names'
+complete -c tunown -n '__fish_seen_subcommand_from apply' -l allow-empty -d 'With --prune, an empty configuration deletes them all'
+complete -c tunown -n '__fish_seen_subcommand_from del' -l force -d 'Delete devices programs hold too'
+complete -c tunown -n '__fish_seen_subcommand_from del' -l if-exists -d 'A missing name is no error'
 
 # Shared
 complete -c tunown -n '__fish_seen_subcommand_from list show check apply' -l json -d 'JSON output'

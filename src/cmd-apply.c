@@ -27,19 +27,22 @@
 #include "parse.h"
 
 const char apply_help[] =
-	"Usage: tunown apply [FILE...] [--dry-run] [--prune] [--json]\n"
+	"Usage: tunown apply [FILE...] [--dry-run] [--prune [--allow-empty]] [--json]\n"
 	"\n"
 	"Create or converge every device of the configuration files (default\n"
 	"/etc/tunown.conf and /etc/tunown.d/*.conf; '-' is standard input).\n"
 	"On devices tunown created, the address list becomes exactly the file's.\n"
 	"\n"
 	"  --dry-run           print what would be done and change nothing\n"
-	"  --prune             delete devices tunown created that no file names\n"
+	"  --prune             delete devices tunown created that no file names, once\n"
+	"                      every section is done; devices programs hold are kept\n"
+	"  --allow-empty       with --prune: a configuration without any device\n"
+	"                      means delete them all (else it is refused)\n"
 	"  --json              print the results as a JSON array\n"
 	"  -h, --help          show this help\n";
 
 struct opts {
-	bool dry_run, prune, json;
+	bool dry_run, prune, json, allow_empty;
 	struct holders *holders;    /* loaded once for the whole run, when first needed */
 };
 
@@ -113,14 +116,29 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Managed devices no file names: deleted in one kernel batch, as del does. */
-static int prune(struct rt *rt, const struct config *c, size_t *idx, size_t nidx,
+/* The device a section's name stands for here: its real name when it is an altname. */
+static const char *claimed_name(const struct linkset *links, const char *name)
+{
+	const char *real = linkset_altname_of(links, name);
+
+	return real ? real : name;
+}
+
+/*
+ * Managed devices no file names: deleted in one kernel batch, as del does.
+ * Kept: the names of this namespace's sections, and the name of every section
+ * that failed, in any namespace (bad[i]: its device may be the one to keep).
+ * A device a program holds is left, and said, as del refuses it.
+ */
+static int prune(struct rt *rt, const struct config *c, size_t *idx, size_t nidx, const bool *bad,
 		 const struct linkset *links, const char *netns, const struct opts *o)
 {
 	const struct link **v = calloc(links->n ? links->n : 1, sizeof(*v));
-	const char **names = calloc(nidx ? nidx : 1, sizeof(*names));
-	size_t n = 0;
-	int r;
+	const char **names = calloc(c->ndevs ? c->ndevs : 1, sizeof(*names));
+	struct netns_id here = { 0 };
+	size_t n = 0, nn = 0;
+	int r, held = 0;
+	char text[700], who[512];
 
 	if (!v || !names) {
 		free(v);
@@ -128,17 +146,28 @@ static int prune(struct rt *rt, const struct config *c, size_t *idx, size_t nidx
 		report(o, "-", netns, "failed", NULL, "cannot prune: out of memory");
 		return 1;
 	}
-	for (size_t i = 0; i < nidx; i++) {
-		/* A section naming a device by an alternative name failed; it still claims the device. */
-		const char *real = linkset_altname_of(links, c->devs[idx[i]].name);
-		names[i] = real ? real : c->devs[idx[i]].name;
-	}
-	qsort(names, nidx, sizeof(*names), cmp_name);
+	/* A section naming a device by an alternative name claims the device. */
+	for (size_t i = 0; i < nidx; i++)
+		names[nn++] = claimed_name(links, c->devs[idx[i]].name);
+	for (size_t i = 0; i < c->ndevs; i++)
+		if (bad[i])
+			names[nn++] = claimed_name(links, c->devs[i].name);
+	if (nn)
+		qsort(names, nn, sizeof(*names), cmp_name);
+	netns_id_self(&here);
 	for (size_t i = 0; i < links->n; i++) {
 		const struct link *l = &links->v[i];
 		const char *key = l->name;
-		if (l->is_tun && l->managed && !(nidx && bsearch(&key, names, nidx, sizeof(*names), cmp_name)))
-			v[n++] = l;
+		if (!l->is_tun || !l->managed || (nn && bsearch(&key, names, nn, sizeof(*names), cmp_name)))
+			continue;
+		if (link_held(l, &here, o->holders)) {
+			snprintf(text, sizeof(text), "'%s' is in use by %s: not pruned; stop the program and apply again, or 'tunown del --force %s'",
+				 l->name, holders_describe(l, &here, o->holders, who, sizeof(who)), l->name);
+			report(o, l->name, netns, "failed", NULL, text);
+			held++;
+			continue;
+		}
+		v[n++] = l;
 	}
 	r = o->dry_run || !n ? 0 : links_delete(rt, links, v, n);
 	for (size_t i = 0; i < n; i++) {
@@ -146,14 +175,35 @@ static int prune(struct rt *rt, const struct config *c, size_t *idx, size_t nidx
 			report(o, v[i]->name, netns, o->dry_run ? "would delete" : "deleted", NULL, NULL);
 			continue;
 		}
-		char text[400];
 		snprintf(text, sizeof(text), "cannot delete '%s' (with %zu other devices pruned in one batch): %s",
 			 v[i]->name, n - 1, rt_message(rt) ? rt_message(rt) : strerror(-r));
 		report(o, v[i]->name, netns, "failed", NULL, text);
 	}
 	free(v);
 	free(names);
-	return r == 0 ? 0 : (int)n;
+	return held + (r == 0 ? 0 : (int)n);
+}
+
+/* The pruning of one namespace (already entered), once every section has converged. */
+static int prune_netns(const struct config *c, size_t *idx, size_t nidx, const bool *bad, const char *netns,
+		       const struct opts *o)
+{
+	struct linkset links = { 0 };
+	struct rt *rt = NULL;
+	int r, failed;
+
+	if ((r = rt_open(&rt)) < 0 || (r = linkset_load(rt, &links)) < 0) {
+		char text[300];
+		snprintf(text, sizeof(text), "cannot prune: cannot read the interfaces of the network namespace: %s",
+			 strerror(-r));
+		report(o, "-", netns, "failed", NULL, text);
+		failed = 1;
+	} else {
+		failed = prune(rt, c, idx, nidx, bad, &links, netns, o);
+	}
+	linkset_free(&links);
+	rt_close(rt);
+	return failed;
 }
 
 /* Marks the devices a killed run made persistent but could not mark (journal.h). */
@@ -217,7 +267,8 @@ static bool needs_routes(const struct config *c, const size_t *idx, size_t nidx,
 }
 
 /* Every device of one network namespace (already entered). Returns the number that failed. */
-static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const char *netns, const struct opts *o)
+static int apply_netns(const struct config *c, size_t *idx, size_t nidx, bool *bad, const char *netns,
+		       const struct opts *o)
 {
 	struct linkset links = { 0 };
 	struct addrset addrs = { 0 };
@@ -238,6 +289,7 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 			snprintf(text, sizeof(text), "'%s': cannot read the interfaces of the network namespace: %s",
 				 c->devs[idx[i]].name, strerror(-r));
 			report(o, c->devs[idx[i]].name, netns, "failed", NULL, text);
+			bad[idx[i]] = true;
 		}
 		failed = (int)nidx;
 		goto out;
@@ -260,6 +312,8 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 		}
 		if (cur && (addrset_copy(&addrs, cur->ifindex, &have) < 0 ||
 			    (with_routes && routeset_copy(&routes, cur->ifindex, &rhave) < 0))) {
+			report(o, s->name, netns, "failed", NULL, "out of memory");
+			bad[idx[i]] = true;
 			failed++;
 			continue;
 		}
@@ -271,14 +325,13 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, const c
 		if (r < 0) {
 			snprintf(text, sizeof(text), "%s:%u: %s", s->file ? s->file : "-", s->line, f.text);
 			report(o, s->name, netns, "failed", NULL, text);
+			bad[idx[i]] = true;
 			failed++;
 			continue;
 		}
 		report(o, s->name, netns, result_word(&out, o->dry_run),
 		       out.kind == DEV_CHANGED ? out.changes : NULL, NULL);
 	}
-	if (o->prune)
-		failed += prune(rt, c, idx, nidx, &links, netns, o);
 out:
 	journal_close(&j, o->dry_run);
 	addrlist_free(&have);
@@ -288,6 +341,18 @@ out:
 	addrset_free(&addrs);
 	rt_close(rt);
 	return failed;
+}
+
+/* The second visit of a namespace: a failure was said in the first. */
+static int enter_quietly(const char *netns)
+{
+	int fd = netns_open(netns), r;
+
+	if (fd < 0)
+		return fd;
+	r = netns_join(fd);
+	close(fd);
+	return r;
 }
 
 static bool same_netns(const char *a, const char *b)
@@ -300,6 +365,7 @@ int apply_main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "prune", no_argument, NULL, 'p' },
+		{ "allow-empty", no_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -309,7 +375,7 @@ int apply_main(int argc, char **argv)
 	struct config c;
 	struct config_errors errs;
 	size_t *idx = NULL;
-	bool *done = NULL;
+	bool *done = NULL, *bad = NULL;
 	int opt, r, lock = -1, home = -1, failed = 0;
 
 	opterr = 0;
@@ -323,6 +389,9 @@ int apply_main(int argc, char **argv)
 			break;
 		case 'p':
 			o.prune = true;
+			break;
+		case 'e':
+			o.allow_empty = true;
 			break;
 		case 'j':
 			o.json = true;
@@ -353,10 +422,20 @@ int apply_main(int argc, char **argv)
 		}
 		errorf("apply", "no configuration files (%s, %s/*.conf): nothing to do", CONFIG_DEFAULT_FILE, CONFIG_DEFAULT_DIR);
 	}
+	/* An empty input is more often a generator that failed than a wish to delete everything. */
+	if (o.prune && c.nfiles > 0 && c.ndevs == 0 && !o.allow_empty) {
+		r = usage_error("apply", "the configuration names no device, so --prune would delete every device tunown made: give --allow-empty if that is meant; nothing changed");
+		goto out;
+	}
+	if (o.allow_empty && !o.prune) {
+		r = usage_error("apply", "--allow-empty goes with --prune");
+		goto out;
+	}
 	idx = calloc(c.ndevs ? c.ndevs : 1, sizeof(*idx));
 	done = calloc(c.ndevs ? c.ndevs : 1, sizeof(*done));
+	bad = calloc(c.ndevs ? c.ndevs : 1, sizeof(*bad));
 	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (!idx || !done || home < 0) {
+	if (!idx || !done || !bad || home < 0) {
 		errorf("apply", "cannot start: %s", strerror(errno ? errno : ENOMEM));
 		r = EXIT_FAIL;
 		goto out;
@@ -368,36 +447,47 @@ int apply_main(int argc, char **argv)
 	out_init(stdout, o.json ? OUT_JSON : OUT_LINE);
 	if (o.json)
 		out_list_begin();
-	/* The current namespace first (also when no device names it, for --prune), then each other one. */
-	for (size_t start = 0; start <= c.ndevs; start++) {
-		const char *netns = start == 0 ? NULL : c.devs[start - 1].netns;
-		if (start > 0 && (done[start - 1] || !netns))
-			continue;
-		size_t n = 0;
-		for (size_t i = 0; i < c.ndevs; i++)
-			if (!done[i] && same_netns(c.devs[i].netns, netns)) {
-				idx[n++] = i;
-				done[i] = true;
-			}
-		if (netns) {
-			int e = netns_enter("apply", netns);
-			if (e) {
-				for (size_t i = 0; i < n; i++) {
+	/*
+	 * Every section converges first, the current namespace first, then each
+	 * other one; then, with --prune, each namespace is pruned (the current
+	 * one also when no section names it), keeping every name a failed
+	 * section claims.
+	 */
+	for (int phase = 0; phase < (o.prune ? 2 : 1); phase++) {
+		memset(done, 0, c.ndevs * sizeof(*done));
+		for (size_t start = 0; start <= c.ndevs; start++) {
+			const char *netns = start == 0 ? NULL : c.devs[start - 1].netns;
+			if (start > 0 && (done[start - 1] || !netns))
+				continue;
+			size_t n = 0;
+			for (size_t i = 0; i < c.ndevs; i++)
+				if (!done[i] && same_netns(c.devs[i].netns, netns)) {
+					idx[n++] = i;
+					done[i] = true;
+				}
+			if (netns && (phase ? enter_quietly(netns) : netns_enter("apply", netns))) {
+				/* Said in the first phase; nothing to prune where tunown cannot go. */
+				for (size_t i = 0; i < n && phase == 0; i++) {
 					char text[300];
 					const struct devspec *s = &c.devs[idx[i]];
 					snprintf(text, sizeof(text), "%s:%u: '%s': network namespace '%s' is not there",
 						 s->file ? s->file : "-", s->line, s->name, netns);
 					report(&o, s->name, netns, "failed", NULL, text);
+					bad[idx[i]] = true;
 				}
-				failed += (int)n;
+				failed += phase ? 0 : (int)n;
 				continue;
 			}
-		}
-		failed += apply_netns(&c, idx, n, netns, &o);
-		if (netns && setns(home, CLONE_NEWNET) < 0) {
-			errorf("apply", "cannot return to the first network namespace: %s", strerror(errno));
-			failed++;
-			break;
+			if (phase == 0)
+				failed += apply_netns(&c, idx, n, bad, netns, &o);
+			else
+				failed += prune_netns(&c, idx, n, bad, netns, &o);
+			if (netns && setns(home, CLONE_NEWNET) < 0) {
+				errorf("apply", "cannot return to the first network namespace: %s", strerror(errno));
+				failed++;
+				phase = 2;
+				break;
+			}
 		}
 	}
 	if (o.json)
@@ -412,6 +502,7 @@ out:
 		close(home);
 	free(idx);
 	free(done);
+	free(bad);
 	config_free(&c);
 	config_errors_free(&errs);
 	holders_free(&holders);

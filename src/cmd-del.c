@@ -9,34 +9,62 @@
 #include "cli.h"
 #include "netns.h"
 #include "commands.h"
+#include "holders.h"
 #include "linkset.h"
 #include "parse.h"
 
 const char del_help[] =
-	"Usage: tunown del NAME... [--netns NAME]\n"
+	"Usage: tunown del NAME... [--force] [--if-exists] [--netns NAME]\n"
 	"\n"
 	"Remove the tun/tap devices NAME... Every name is checked first: if one is\n"
-	"unknown or not a tun/tap device, nothing is removed. Many devices are\n"
-	"removed in one kernel batch.\n"
+	"unknown, not a tun/tap device, or held by a program, nothing is removed.\n"
+	"Many devices are removed in one kernel batch.\n"
 	"\n"
+	"  --force             remove devices that programs hold, too\n"
+	"  --if-exists         a name with no device is not an error\n"
 	"  --netns NAME        act in the network namespace /run/netns/NAME, or in the\n"
 	"                      one whose file NAME is, when an absolute path (/proc/PID/ns/net)\n"
 	"  -h, --help          show this help\n";
 
+enum { O_FORCE = 256, O_IF_EXISTS };
+
+/* Refuses the devices programs hold, naming them; one pass over /proc for all. Returns how many. */
+static size_t refuse_held(const struct link *const *v, size_t n)
+{
+	struct holders hs = { 0 };
+	struct netns_id here;
+	char who[512];
+	size_t held = 0;
+
+	if (netns_id_self(&here) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!link_held(v[i], &here, &hs))
+			continue;
+		errorf("del", "'%s' is in use by %s: stop the program first, or give --force",
+		       v[i]->name, holders_describe(v[i], &here, &hs, who, sizeof(who)));
+		held++;
+	}
+	holders_free(&hs);
+	return held;
+}
+
 int del_main(int argc, char **argv)
 {
 	static const struct option options[] = {
+		{ "force", no_argument, NULL, O_FORCE },
+		{ "if-exists", no_argument, NULL, O_IF_EXISTS },
 		{ "netns", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct linkset links = { 0 };
 	const struct link **victims = NULL;
-	bool *taken = NULL;
+	bool *taken = NULL, force = false, if_exists = false;
 	struct rt *rt = NULL;
 	const char *netns = NULL, *why;
 	char name[IFNAMSIZ];
-	size_t n;
+	size_t n, nv = 0;
 	int opt, r, lock = -1;
 
 	opterr = 0;
@@ -45,6 +73,12 @@ int del_main(int argc, char **argv)
 		switch (opt) {
 		case 'h':
 			return print_help("del");
+		case O_FORCE:
+			force = true;
+			break;
+		case O_IF_EXISTS:
+			if_exists = true;
+			break;
 		case 'n':
 			if ((r = netns_check_name("del", optarg)))
 				return r;
@@ -94,8 +128,11 @@ int del_main(int argc, char **argv)
 			char text[300];
 			errorf("del", "%s", altname_conflict(text, sizeof(text), arg, real));
 			r = EXIT_FAIL;
+		} else if (!l && if_exists) {
+			continue;
 		} else if (!l) {
-			errorf("del", "no device '%s' in this network namespace", arg);
+			errorf("del", "no device '%s' in this network namespace%s", arg,
+			       i == 0 && n == 1 ? " (with --if-exists a missing name is no error)" : "");
 			r = EXIT_FAIL;
 		} else if (!l->is_tun) {
 			errorf("del", "'%s' is not a tun/tap device (kind: %s): tunown deletes only tun/tap devices",
@@ -106,20 +143,22 @@ int del_main(int argc, char **argv)
 			r = r == EXIT_DONE ? EXIT_USAGE : r;
 		} else {
 			taken[l - links.v] = true;
+			victims[nv++] = l;
 		}
-		victims[i] = l;
 	}
+	if (r == EXIT_DONE && !force && refuse_held(victims, nv))
+		r = EXIT_FAIL;
 	if (r != EXIT_DONE) {
 		errorf("del", "nothing deleted");
 		goto out;
 	}
-	r = links_delete(rt, &links, victims, n);
+	r = nv ? links_delete(rt, &links, victims, nv) : 0;
 	if (r < 0) {
 		const char *kernel = rt_message(rt);
-		if (n == 1)
+		if (nv == 1)
 			errorf("del", "cannot delete '%s': %s", victims[0]->name, kernel ? kernel : strerror(-r));
 		else
-			errorf("del", "cannot delete %zu devices: %s; nothing deleted", n, kernel ? kernel : strerror(-r));
+			errorf("del", "cannot delete %zu devices: %s; nothing deleted", nv, kernel ? kernel : strerror(-r));
 		r = EXIT_FAIL;
 		goto out;
 	}

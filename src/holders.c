@@ -289,3 +289,25 @@ const char *holders_text(const struct holder *v, size_t n, char *buf, size_t len
 	}
 	return buf;
 }
+
+const char *holders_describe(const struct link *l, const struct netns_id *ns, struct holders *hs,
+			     char *buf, size_t len)
+{
+	const struct holder *v = NULL;
+	size_t n = holders_load(hs) == 0 ? holders_of(hs, ns, l->name, &v) : 0;
+	char list[400];
+
+	if (n) {
+		snprintf(buf, len, "process%s %s", n == 1 ? "" : "es", holders_text(v, n, list, sizeof(list)));
+		return buf;
+	}
+	if (l->multi_queue) {
+		unsigned q = l->queues + l->disabled_queues;
+		snprintf(buf, len, "%u queue%s of processes tunown cannot see%s", q, q == 1 ? "" : "s",
+			 hs->hidden ? " (other users' processes: run as root to name them)" : "");
+	} else {
+		snprintf(buf, len, "a process tunown cannot see%s",
+			 hs->hidden ? " (another user's: run as root to name it)" : "");
+	}
+	return buf;
+}

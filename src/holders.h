@@ -79,5 +79,9 @@ void link_fill_queues(struct link *l, const struct netns_id *ns, const struct ho
 
 /* "1234 (qemu, alice), 1300 (qemu, uid 4203)" into buf, cut short with "..." if need be. */
 const char *holders_text(const struct holder *v, size_t n, char *buf, size_t len);
+/* Who holds l, for a message: "process 1234 (qemu, alice)", or how many queues
+ * processes tunown cannot see hold. hs is loaded if it was not. */
+const char *holders_describe(const struct link *l, const struct netns_id *ns, struct holders *hs,
+			     char *buf, size_t len);
 
 #endif

@@ -37,12 +37,56 @@ lo"
 	assert_output lo
 }
 
-@test "del: removes a device that is attached" {
+@test "del: refuses a device a program holds, naming it; --force removes it" {
 	run_tunown -0 add tap0 --user alice
+	run_tunown -0 add tap1 --user alice
 	hold_device alice tap0
-	run_tunown -0 del tap0
+	local pid
+	# The attach helper of this test: the one process of $NS named attach.
+	pid=$(for p in $(ip netns pids "$NS"); do [ "$(cat "/proc/$p/comm")" != attach ] || echo "$p"; done)
+	run_tunown -1 del tap1 tap0
+	assert_line "tunown: del: 'tap0' is in use by process $pid (attach, alice): stop the program first, or give --force"
+	assert_line "tunown: del: nothing deleted"
+	run ns_links
+	assert_output "lo
+tap0
+tap1"
+	run_tunown -0 del --force tap0 tap1
 	run ns_links
 	assert_output lo
+}
+
+# A holder may turn the carrier off: still held (the holders in /proc decide).
+@test "del: refuses a held device whose holder turned the carrier off, and a held multi-queue one" {
+	run_tunown -0 add tap0 --user alice
+	hold_device alice tap0 --carrier-off
+	run_tunown -1 del tap0
+	assert_output --regexp "'tap0' is in use by process [0-9]+ \\(attach, alice\\)"
+	release_device
+	run_tunown -0 add tap1 --group kvm --multi-queue
+	hold_device alice tap1 --multi-queue --queues 2
+	run_tunown -1 del tap1
+	assert_output --regexp "'tap1' is in use by process [0-9]+ \\(attach, alice\\)"
+	run ns_links
+	assert_output "lo
+tap0
+tap1"
+	release_device
+	run_tunown -0 del tap1 tap0
+	run ns_links
+	assert_output lo
+}
+
+@test "del --if-exists: a missing name is no error, the others are deleted" {
+	run_tunown -0 add tap0 --user alice
+	run_tunown -0 del --if-exists tap9 tap0
+	assert_output ""
+	run ns_links
+	assert_output lo
+	run_tunown -0 del --if-exists tap0
+	# Other refusals stay errors.
+	add_plain_link dum0
+	run_tunown -1 del --if-exists dum0
 }
 
 # refused ARGS...: tunown del ARGS fails with 1, every line of its message

@@ -461,9 +461,29 @@ tap2"
 	assert_output ""
 	assert_regex "$stderr" "refusing to prune every device"
 	assert_equal "$(ns_state)" "$before"
-	# An empty file named explicitly is the way to remove them all.
+	# An empty file with --allow-empty is the way to remove them all.
 	: >"$BATS_TEST_TMPDIR/empty.conf"
-	run_tunown -0 apply --prune "$BATS_TEST_TMPDIR/empty.conf"
+	run_tunown -0 apply --prune --allow-empty "$BATS_TEST_TMPDIR/empty.conf"
+	assert_output "tap0: deleted"
+}
+
+# A generator that fails prints nothing: `gen | tunown apply --prune -` must not
+# then delete every device.
+@test "apply --prune with an input naming no device refuses without --allow-empty" {
+	run_tunown -0 add tap0 --user alice
+	local before
+	before=$(ns_state)
+	: | conf empty.conf
+	run_tunown -2 --separate-stderr apply --prune "$CONF/empty.conf"
+	assert_output ""
+	assert_regex "$stderr" "names no device, so --prune would delete every device tunown made: give --allow-empty"
+	run --separate-stderr in_ns "$TUNOWN" apply --prune - </dev/null
+	assert_failure 2
+	run_tunown -2 --separate-stderr apply --dry-run --prune "$CONF/empty.conf"
+	run_tunown -2 apply --allow-empty "$CONF/empty.conf"
+	assert_equal "$(ns_state)" "$before"
+	run --separate-stderr in_ns "$TUNOWN" apply --prune --allow-empty - </dev/null
+	assert_success
 	assert_output "tap0: deleted"
 }
 
@@ -580,12 +600,46 @@ tap-old: deleted"
 	assert_output "tap0: unchanged"
 }
 
+@test "apply --prune leaves a device a program holds, says who, exit 1; the dry run says the same" {
+	run_tunown -0 add tap0 --user alice
+	run_tunown -0 add tap1 --user alice
+	hold_device alice tap0 --carrier-off
+	: | conf empty.conf
+	run_tunown -1 --separate-stderr apply --dry-run --prune --allow-empty "$CONF/empty.conf"
+	assert_output "tap1: would delete"
+	assert_regex "$stderr" "'tap0' is in use by process [0-9]+ \\(attach, alice\\): not pruned"
+	run_tunown -1 --separate-stderr apply --prune --allow-empty "$CONF/empty.conf"
+	assert_output "tap1: deleted"
+	assert_regex "$stderr" "'tap0' is in use by process [0-9]+ \\(attach, alice\\): not pruned; stop the program and apply again, or 'tunown del --force tap0'"
+	run tun_links
+	assert_output tap0
+	release_device
+	run_tunown -0 apply --prune --allow-empty "$CONF/empty.conf"
+	assert_output "tap0: deleted"
+}
+
+# A section that fails in another namespace still claims its name: prune
+# keeps the device of that name here, and prunes only after every section.
+@test "apply --prune keeps a device whose name a failed section claims in another namespace" {
+	printf '[tapp]\nuser = alice\naddress = 10.40.0.1/24\n' | conf p1.conf
+	printf '[tapp]\nuser = alice\naddress = 10.40.0.1/24\nnetns = %s-nosuch\n[tapq]\nuser = alice\n' "$NS" | conf p2.conf
+	run_tunown -0 apply "$CONF/p1.conf"
+	run_tunown -0 add tapx --user alice
+	run_tunown -1 --separate-stderr apply --prune "$CONF/p2.conf"
+	assert_output "tapq: created
+tapx: deleted"
+	[[ "$stderr" == *"network namespace '$NS-nosuch' is not there"* ]]
+	run tun_links
+	assert_output "tapp
+tapq"
+}
+
 @test "apply --prune with an empty file removes every tunown device, and only those" {
 	run_tunown -0 add tap0 --user alice
 	run_tunown -0 add tun0 --user bob
 	in_ns ip tuntap add mode tun name hand0
 	: | conf empty.conf
-	run_tunown -0 apply --prune "$CONF/empty.conf"
+	run_tunown -0 apply --prune --allow-empty "$CONF/empty.conf"
 	assert_line "tap0: deleted"
 	assert_line "tun0: deleted"
 	assert_equal "${#lines[@]}" 2
@@ -833,10 +887,10 @@ killed_at() {
 	: | conf empty.conf
 	# Two dumps, then one message a device to gather them in a group, then
 	# the delete of the group: the kill comes with half of them gathered.
-	killed_at sendmsg 50 apply --prune "$CONF/empty.conf"
+	killed_at sendmsg 50 apply --prune --allow-empty "$CONF/empty.conf"
 	run tun_links
 	assert_equal "${#lines[@]}" 100
-	run_tunown -0 apply --prune "$CONF/empty.conf"
+	run_tunown -0 apply --prune --allow-empty "$CONF/empty.conf"
 	assert_equal "$(count_lines '^tap[0-9]+: deleted$')" 100
 	run tun_links
 	assert_output ""

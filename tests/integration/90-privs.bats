@@ -240,7 +240,7 @@ others() {
 		run_tunown apply --prune "$conf/one.conf"
 		assert_success
 		: >"$conf/empty.conf"
-		run_tunown apply --prune "$conf/empty.conf"
+		run_tunown apply --prune --allow-empty "$conf/empty.conf"
 		assert_success
 	fi
 	[ "$(others)" = "$before" ] || {
@@ -260,7 +260,7 @@ others() {
 	assert_failure
 	assert_output --partial "not created by tunown"
 	: >"$conf/empty.conf"
-	run_tunown apply --prune "$conf/empty.conf"
+	run_tunown apply --prune --allow-empty "$conf/empty.conf"
 	assert_success
 	[ "$(others)" = "$before" ]
 }
