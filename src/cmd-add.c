@@ -294,6 +294,13 @@ int add_main(int argc, char **argv)
 		r = EXIT_FAIL;
 		goto out;
 	}
+	/* Every device a killed run left unmarked, not only this one: the journal goes when add ends. */
+	bool adopted = false;
+	if ((r = journal_adopt_all(&j, rt, s.name, &adopted)) < 0) {
+		errorf("add", "cannot mark a device a killed run left (journal '%s'): %s", j.path, strerror(-r));
+		r = EXIT_FAIL;
+		goto out;
+	}
 	r = rt_link_by_name(rt, s.name, &cur);
 	if (r < 0 && r != -ENODEV) {
 		errorf("add", "cannot read '%s': %s", s.name, strerror(-r));
@@ -306,14 +313,8 @@ int add_main(int argc, char **argv)
 		r = EXIT_FAIL;
 		goto out;
 	}
-	/* A device a killed run made persistent but could not mark: it is tunown's. */
-	if (exists && (r = journal_adopt(&j, rt, &cur, false)) < 0) {
-		errorf("add", "cannot mark '%s' as tunown's: %s", s.name, strerror(-r));
-		r = EXIT_FAIL;
-		goto out;
-	}
 	/* Such a device was being created: it comes up as a new one would. */
-	if (exists && r == 1 && s.up == -1)
+	if (exists && adopted && s.up == -1)
 		s.up = 1;
 	if (exists && (r = addrlist_load(rt, cur.ifindex, &have)) < 0) {
 		errorf("add", "cannot read the addresses of '%s': %s", s.name, strerror(-r));

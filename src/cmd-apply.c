@@ -292,6 +292,7 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, bool *b
 			bad[idx[i]] = true;
 		}
 		failed = (int)nidx;
+		j.keep = true;          /* nothing it lists was handled */
 		goto out;
 	}
 	if (jerr)

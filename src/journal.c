@@ -84,12 +84,34 @@ int journal_adopt(struct journal *j, struct rt *rt, struct link *l, bool dry_run
 		return 0;
 	if (!dry_run) {
 		int r = rt_change_link(rt, l->ifindex, &(struct linkchange){ .alias = TUNOWN_ALIAS, .up = -1 });
-		if (r < 0)
+		if (r < 0) {
+			j->keep = true;
 			return r;
+		}
 		l->has_alias = true;
 	}
 	l->managed = true;
 	return 1;
+}
+
+int journal_adopt_all(struct journal *j, struct rt *rt, const char *name, bool *adopted)
+{
+	*adopted = false;
+	for (size_t i = 0; i < j->n; i++) {
+		struct link l;
+		int r = rt_link_by_name(rt, j->v[i].name, &l);
+		if (r == -ENODEV)
+			continue;           /* gone: nothing left to finish */
+		if (r == 0)
+			r = journal_adopt(j, rt, &l, false);
+		if (r < 0) {
+			j->keep = true;
+			return r;
+		}
+		if (r == 1 && !strcmp(l.name, name))
+			*adopted = true;
+	}
+	return 0;
 }
 
 /* The file grows by a page at a time, about 300 notes. */
@@ -156,7 +178,7 @@ int journal_note(struct journal *j, int ifindex, const char *name)
 
 void journal_close(struct journal *j, bool dry_run)
 {
-	if (j->path[0] && !dry_run && (j->fd >= 0 || j->n))
+	if (j->path[0] && !dry_run && !j->keep && (j->fd >= 0 || j->n))
 		unlink(j->path);
 	if (j->map)
 		munmap(j->map, CHUNK);

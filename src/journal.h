@@ -31,6 +31,7 @@ struct journal {
 	size_t end;                 /* the file's size */
 	size_t n;                   /* what a run killed earlier left */
 	struct journal_entry { int ifindex; char name[IFNAMSIZ]; } *v;
+	bool keep;                  /* an entry could not be handled: the file stays for the next run */
 };
 
 /* Reads what an earlier run left for the namespace of rt. 0 or -errno. */
@@ -40,6 +41,13 @@ int journal_open(struct journal *j, struct rt *rt);
  * and sets l->managed. 1 when it did, 0 when l is not one, -errno.
  */
 int journal_adopt(struct journal *j, struct rt *rt, struct link *l, bool dry_run);
+/*
+ * Adopts every device the journal lists that is still there, one lookup an
+ * entry (none when the journal is empty): for a command that handles one
+ * device (add), so that the entries of the others are not lost. *adopted
+ * says whether the device name was one of them. 0 or -errno.
+ */
+int journal_adopt_all(struct journal *j, struct rt *rt, const char *name, bool *adopted);
 /* Whether this namespace has a journal (a cookie to name it by). */
 static inline bool journal_active(const struct journal *j)
 {
@@ -47,7 +55,9 @@ static inline bool journal_active(const struct journal *j)
 }
 /* Notes a device about to be made persistent (journal_active only). 0 or -errno. */
 int journal_note(struct journal *j, int ifindex, const char *name);
-/* Ends the run: removes the journal (kept when dry_run: nothing was adopted). */
+/* Ends the run: removes the journal (kept when dry_run, nothing was adopted, or
+ * when an entry could not be handled: every entry outlives the run until its
+ * device is finished or gone). */
 void journal_close(struct journal *j, bool dry_run);
 
 #endif

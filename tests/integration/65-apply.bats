@@ -840,6 +840,27 @@ killed_at() {
 	assert_equal "$(link_field tap2 .ifalias)" tunown
 }
 
+# The journal outlives every command that does not handle all it lists: an add
+# of another device, one that changes nothing or one that creates, adopts
+# every device a killed run left, and the next apply finishes them.
+@test "a killed apply's journal survives an add of another device: every device it names is adopted" {
+	big_file 3 "$CONF/small.conf"
+	# Two dumps, then one sendmsg a device: tap1 dies persistent, not marked.
+	killed_at sendmsg 4 apply "$CONF/small.conf"
+	assert_equal "$(link_field tap1 .ifalias)" null
+	run_tunown -0 add tap0 --user alice --group kvm --address 10.2.0.1/16
+	assert_line "tap0: unchanged"
+	assert_equal "$(link_field tap1 .ifalias)" tunown
+	run_tunown -0 add tapz --user alice
+	assert_output "tapz: created"
+	run_tunown -0 apply "$CONF/small.conf"
+	assert_line "tap1: changed (addresses, link state)"
+	assert_line "tap2: created"
+	assert_equal "$(addrs_of tap1)" 10.2.0.2/16
+	run ls -A /run/tunown
+	assert_output ""
+}
+
 @test "add killed between making the device persistent and configuring it: add again finishes it" {
 	# One dump (the name), then the configuring sendmsg.
 	killed_at sendmsg 2 add tap0 --user alice --address 10.3.0.1/24
