@@ -135,3 +135,22 @@ int rt_connect(const char *verb, struct rt **rt)
 	}
 	return 0;
 }
+
+static int write_err;
+
+void result_done(void)
+{
+	if (fflush(stdout) == EOF && !write_err)
+		write_err = errno;
+}
+
+int output_status(const char *verb)
+{
+	if (fflush(stdout) == EOF && !write_err)
+		write_err = errno;
+	if (!write_err && !ferror(stdout))
+		return 0;
+	errorf(command_find(verb ? verb : "") ? verb : NULL, "cannot write the output: %s",
+	       strerror(write_err ? write_err : EIO));
+	return EXIT_FAIL;
+}

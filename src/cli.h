@@ -26,6 +26,13 @@ int print_help(const char *verb);
 
 /* Serialises commands that change devices: flock on /run/tunown.lock. Returns an fd, or -1 after saying why. */
 int lock_take(const char *verb);
+/*
+ * After one result line: flushes stdout, so that it keeps its place among the
+ * error lines of stderr (journald, 2>&1), and keeps the first write error.
+ */
+void result_done(void);
+/* At the end: 0, or EXIT_FAIL after saying that stdout could not be written. */
+int output_status(const char *verb);
 /* Opens the rtnetlink socket; 0, or EXIT_FAIL after saying why. */
 int rt_connect(const char *verb, struct rt **rt);
 

@@ -73,6 +73,7 @@ static void report(const struct opts *o, const char *name, const char *netns, co
 			errorf("apply", "%s", error);
 		else
 			print_result(name, netns, result, changes);
+		result_done();
 		return;
 	}
 	out_obj_begin(NULL);
@@ -97,6 +98,7 @@ static void report(const struct opts *o, const char *name, const char *netns, co
 	out_obj_end();
 	if (error)
 		errorf("apply", "%s", error);
+	result_done();
 }
 
 static const char *result_word(const struct outcome *out, bool dry)

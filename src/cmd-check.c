@@ -645,7 +645,7 @@ int check_main(int argc, char **argv)
 		print_json(&in, t.short_user, &v, &p);
 	else
 		print_text(&in, &v, &p);
-	fflush(stdout);
+	result_done();
 	r = v.ok ? EXIT_DONE : EXIT_FAIL;
 out:
 	holders_free(&holders);

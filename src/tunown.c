@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* tunown: persistent TUN/TAP devices owned by a user or group. main() and the command table. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,19 +45,16 @@ static int help_main(int argc, char **argv)
 	return EXIT_DONE;
 }
 
-int main(int argc, char **argv)
+/* The command's status, made a failure when its output could not be written. */
+static int finish(const char *verb, int r)
 {
-	int r;
+	int w = output_status(verb);
 
-	/* Run by a container runtime: CNI_COMMAND in the environment, no arguments. */
-	if (argc == 1 && getenv("CNI_COMMAND")) {
-		if ((r = privs_init("cni", 0, argv + 1)))
-			return r;
-		return cni_main();
-	}
-	/* First of all, even for --help: refuse to be a privilege helper, keep what the command needs. */
-	if ((r = privs_init(argc > 1 && command_find(argv[1]) ? argv[1] : NULL, argc - 1, argv + 1)))
-		return r;
+	return w && r == EXIT_DONE ? w : r;
+}
+
+static int run(int argc, char **argv)
+{
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -77,4 +75,25 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	return c->fn(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	int r;
+
+	/* Run by a container runtime: CNI_COMMAND in the environment, no arguments. */
+	if (argc == 1 && getenv("CNI_COMMAND")) {
+		if ((r = privs_init("cni", 0, argv + 1)))
+			return r;
+		return cni_main();
+	}
+	/* First of all, even for --help: refuse to be a privilege helper, keep what the command needs. */
+	if ((r = privs_init(argc > 1 && command_find(argv[1]) ? argv[1] : NULL, argc - 1, argv + 1)))
+		return r;
+	/*
+	 * A reader that went away (| head) must not stop a run half-way: the
+	 * work is finished, then the write error is said and the status is 1.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	return finish(argc > 1 ? argv[1] : NULL, run(argc, argv));
 }

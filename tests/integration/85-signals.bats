@@ -174,3 +174,45 @@ apply_half_there() {
 	assert_success
 	[ "$(state)" = "$intended" ]
 }
+
+# ---- a reader that goes away, and output that cannot be written ----
+
+@test "apply | true: SIGPIPE does not stop the run; every device is done, the write error said, exit 1" {
+	local i
+	for ((i = 0; i < 300; i++)); do printf '[tb%d]\nuser = alice\nmtu = 1400\n' "$i"; done >"$CONF/a.conf"
+	sed s/1400/1300/ "$CONF/a.conf" >"$CONF/b.conf"
+	run in_ns "$TUNOWN" apply "$CONF/a.conf"
+	assert_success
+	run in_ns bash -c '"$1" apply "$2" | true; echo "rc=${PIPESTATUS[0]}"' - "$TUNOWN" "$CONF/b.conf"
+	assert_line "rc=1"
+	assert_line "tunown: apply: cannot write the output: Broken pipe"
+	run bash -c "ip netns exec '$NS' '$TUNOWN' list --json | jq -r '.[].mtu' | sort | uniq -c"
+	assert_output --regexp '^ +300 1300$'
+}
+
+@test "every command exits 1 when its standard output cannot be written" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	in_ns "$TUNOWN" add tap0 --user alice >/dev/null
+	printf '[tap0]\nuser = alice\n' >"$CONF/a.conf"
+	local args
+	for args in "list" "list --json" "show tap0" "show tap0 --json" "apply $CONF/a.conf" \
+		"apply --dry-run $CONF/a.conf" "apply --json $CONF/a.conf" "check tap0 --as alice" \
+		"add tap0 --user alice" "--version" "help add"; do
+		# shellcheck disable=SC2086
+		run in_ns bash -c '"$@" >/dev/full' - "$TUNOWN" $args
+		echo "# tunown $args >/dev/full: $status"
+		assert_equal "$status" 1
+		assert_output --partial "cannot write the output: No space left on device"
+	done
+}
+
+# Under journald (or 2>&1 | logger) each result line is written when it is
+# made, so an error comes out between the results around it.
+@test "apply 2>&1 | cat: results and errors come out in the order they happen" {
+	in_ns ip link add tapb type veth peer name tapb-peer
+	printf '[tapa]\nuser = alice\n[tapb]\nuser = alice\n[tapc]\nuser = alice\n' >"$CONF/a.conf"
+	run in_ns bash -c '"$1" apply "$2" 2>&1 | cat' - "$TUNOWN" "$CONF/a.conf"
+	assert_line --index 0 "tapa: created"
+	assert_line --index 1 --partial "tapb"
+	assert_line --index 2 "tapc: created"
+}
