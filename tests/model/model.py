@@ -45,13 +45,8 @@ import time
 # Delete a line when the fix lands; TUNOWN_MODEL_ENABLE=all shows what still
 # diverges.
 DISABLED = {
-    "del_held": "life #19: del deletes a device a program holds (refuse unless --force)",
-    "prune_held": "life #19: apply --prune deletes a device a program holds",
-    "kill_then_add": "life #5: an add after a killed apply throws the journal away",
-    "sigpipe": "life #7: apply | head dies of SIGPIPE half-way, or ignores the write error",
     "kill_del": "life #6: a del killed between the move into tunown's spare netdev group and the group delete leaves the device there, and apply does not put it back",
     "term_del": "life #6: SIGTERM/SIGINT/SIGHUP in del leave devices in tunown's spare netdev group",
-    "prune_missing_netns": "life #8: apply --prune deletes a device whose section failed in a missing namespace",
     "reserved_name": "parse #9: a section named 'all' or 'default' (names the kernel reserves) is a file error (exit 2)",
     "ipv6_low_mtu_file": "parse #2: an IPv6 address with an MTU below 1280 is a file error (exit 2)",
     "bad_addr_file": "parse #10: 0.0.0.0/24 and /0 prefixes are a file error (exit 2)",
