@@ -331,6 +331,7 @@ out:
 struct plan {
 	bool owner, group, persist;          /* need a re-attach */
 	bool mtu, mac, up, mark;
+	bool netdev_group;                   /* left in tunown's spare group by a killed del or prune */
 	size_t add, del;                     /* addresses */
 	size_t radd, rdel;                   /* routes */
 };
@@ -399,6 +400,7 @@ static void make_plan(const struct devspec *s, const struct link *cur, const str
 	p->mac = s->has_mac && (!cur->has_mac || memcmp(s->mac, cur->mac, 6));
 	p->up = s->up != -1 && (s->up != 0) != cur->up;
 	p->mark = !cur->managed;
+	p->netdev_group = spare_group(cur->netdev_group);
 	for (size_t i = 0; i < s->naddrs; i++)
 		if (!has_addr(have->v, have->n, &s->addrs[i]))
 			p->add++;
@@ -423,6 +425,8 @@ static void describe(const struct plan *p, struct outcome *out)
 		add_change(out, "mtu");
 	if (p->mac)
 		add_change(out, "mac");
+	if (p->netdev_group)
+		add_change(out, "netdev group");
 	if (p->add || p->del)
 		add_change(out, "addresses");
 	if (p->radd || p->rdel)
@@ -632,10 +636,15 @@ static int change(struct rt *rt, const struct devspec *s, const struct link *cur
 		c.mac = s->mac;
 		undo.mac = cur->mac;
 	}
-	if (c.mtu || c.mac) {
+	if (p->netdev_group) {
+		c.set_group = undo.set_group = true;
+		c.group = 0;
+		undo.group = cur->netdev_group;
+	}
+	if (c.mtu || c.mac || c.set_group) {
 		r = rt_change_link(rt, cur->ifindex, &c);
 		if (r < 0) {
-			step_failed(f, rt, r, p->mtu ? "cannot set MTU/MAC of" : "cannot set MAC of", s->name);
+			step_failed(f, rt, r, p->mtu ? "cannot set MTU/MAC of" : p->mac ? "cannot set MAC of" : "cannot set the netdev group of", s->name);
 			if (r == -EINVAL && p->mtu)
 				f->status = EXIT_USAGE;
 			return -1;
@@ -717,7 +726,7 @@ undo_link:
 undo:
 	/* Put back what this call changed; the original failure is what we report.
 	 * The MTU first: IPv6 addresses cannot go back on below 1280. */
-	if (undo.mtu || undo.mac)
+	if (undo.mtu || undo.mac || undo.set_group)
 		rt_change_link(rt, cur->ifindex, &undo);
 	restore_addrs(rt, cur->ifindex, have);
 	addrlist_free(&now);

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "linkset.h"
 
-/* Netdev groups tunown borrows for a batch delete start here ("tun\0"). */
-#define BATCH_GROUP_BASE 0x74756e00u
 
 static int grow(void **v, size_t *cap, size_t n, size_t size)
 {
@@ -237,9 +236,9 @@ void routeset_free(struct routeset *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static uint32_t spare_group(const struct linkset *s)
+static uint32_t free_spare_group(const struct linkset *s)
 {
-	for (uint32_t g = BATCH_GROUP_BASE;; g++) {
+	for (uint32_t g = SPARE_GROUP_BASE;; g++) {
 		bool used = false;
 		for (size_t i = 0; i < s->n && !used; i++)
 			used = s->v[i].netdev_group == g;
@@ -248,15 +247,33 @@ static uint32_t spare_group(const struct linkset *s)
 	}
 }
 
+/*
+ * SIGINT, SIGTERM and SIGHUP wait while devices are in the spare group: the
+ * batch is deleted or rolled back first, then the signal takes its course.
+ * Blocking costs two system calls a batch, not a device.
+ */
+static void block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
 int links_delete(struct rt *rt, const struct linkset *s, const struct link *const *v, size_t n)
 {
 	struct linkchange c = { .up = -1, .set_group = true };
+	sigset_t old;
 	size_t moved;
 	int r = 0;
 
 	if (n == 1)
 		return rt_del_link(rt, v[0]->ifindex);
-	c.group = spare_group(s);
+	c.group = free_spare_group(s);
+	block_signals(&old);
 	for (moved = 0; moved < n; moved++) {
 		r = rt_change_link(rt, v[moved]->ifindex, &c);
 		if (r < 0)
@@ -274,5 +291,6 @@ int links_delete(struct rt *rt, const struct linkset *s, const struct link *cons
 		}
 		rt_set_message(rt, keep);
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r;
 }

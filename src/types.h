@@ -26,6 +26,17 @@ static inline void ifname_copy(char *dst, const char *src)
 /* An owner or group that is not set, as IFLA_TUN_OWNER/GROUP leave it. */
 #define ID_NONE ((uint32_t)-1)
 
+/*
+ * The netdev groups tunown borrows for a batch delete ("tun\0" and up): a
+ * device is in one only between the move and the group delete, unless a
+ * SIGKILL came in between; apply puts a managed device found there back.
+ */
+#define SPARE_GROUP_BASE 0x74756e00u
+static inline bool spare_group(uint32_t group)
+{
+	return group >= SPARE_GROUP_BASE && group < SPARE_GROUP_BASE + 256;
+}
+
 /* The marker tunown puts in IFLA_IFALIAS of the devices it creates. */
 #define TUNOWN_ALIAS "tunown"
 

@@ -216,3 +216,51 @@ apply_half_there() {
 	assert_line --index 1 --partial "tapb"
 	assert_line --index 2 "tapc: created"
 }
+
+# ---- del and prune move devices into a spare netdev group, then delete it ----
+
+three_taps() {
+	local i
+	for i in 0 1 2; do
+		in_ns "$TUNOWN" add "tap$i" --user alice --address "10.9.$i.1/24" >/dev/null
+	done
+}
+
+@test "SIGTERM before each request of a del of three: all deleted or none, none left in the spare group" {
+	# --if-exists: the plain run after each must succeed when they are gone.
+	signal_every TERM 1 three_taps del --if-exists tap0 tap1 tap2
+	[ "$DONE" -ge 1 ]
+}
+
+@test "SIGINT before each request of apply --prune of three: all deleted or none" {
+	: >"$CONF/empty.conf"
+	signal_every INT 1 three_taps apply --prune --allow-empty "$CONF/empty.conf"
+}
+
+# SIGKILL cannot wait: a del killed between the move and the group delete
+# leaves the devices in tunown's spare group; show says so, apply puts them back.
+@test "del killed by SIGKILL in the spare group: show says the group, apply puts it back" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	three_taps
+	printf '[tap%d]\nuser = alice\naddress = 10.9.%d.1/24\n' 0 0 1 1 2 2 >"$CONF/three.conf"
+	run in_ns "$TUNOWN" apply "$CONF/three.conf"
+	assert_success
+	# One dump, then one move a device: killed before the third move.
+	run in_ns strace -f -o /dev/null -e trace=sendmsg -e inject=sendmsg:signal=KILL:when=4 \
+		"$TUNOWN" del tap0 tap1 tap2
+	assert_equal "$status" 137
+	assert_equal "$(link_field tap0 .group)" 1953852928
+	assert_equal "$(show_field tap0 netdev_group)" 1953852928
+	run in_ns "$TUNOWN" apply --dry-run "$CONF/three.conf"
+	assert_line "tap0: would change (netdev group)"
+	assert_line "tap2: unchanged"
+	run in_ns "$TUNOWN" apply "$CONF/three.conf"
+	assert_success
+	assert_line "tap0: changed (netdev group)"
+	assert_line "tap1: changed (netdev group)"
+	assert_line "tap2: unchanged"
+	assert_equal "$(link_field tap0 .group)" default
+	assert_equal "$(show_field tap1 netdev_group)" 0
+	run in_ns "$TUNOWN" apply "$CONF/three.conf"
+	refute_output --partial ": changed"
+}
