@@ -136,7 +136,7 @@ static int prune(struct rt *rt, const struct config *c, size_t *idx, size_t nidx
 		 const struct linkset *links, const char *netns, const struct opts *o)
 {
 	const struct link **v = calloc(links->n ? links->n : 1, sizeof(*v));
-	const char **names = calloc(c->ndevs ? c->ndevs : 1, sizeof(*names));
+	const char **names = calloc(nidx + c->ndevs + 1, sizeof(*names));   /* a failed section of here is named twice */
 	struct netns_id here = { 0 };
 	size_t n = 0, nn = 0;
 	int r, held = 0;

@@ -634,6 +634,17 @@ tapx: deleted"
 tapq"
 }
 
+# Each failed section of this namespace is kept twice (its namespace's name,
+# and a failed name): the table of kept names has room for both (ASan).
+@test "apply --prune: every section of the namespace failed, the others are still pruned" {
+	in_ns ip link add tapv type veth peer name tapv-peer
+	run_tunown -0 add tapx --user alice
+	printf '[tapv]\nuser = alice\n' | conf v.conf
+	run_tunown -1 --separate-stderr apply --prune "$CONF/v.conf"
+	assert_output "tapx: deleted"
+	assert_regex "$stderr" "'tapv' is not a tun/tap device"
+}
+
 @test "apply --prune with an empty file removes every tunown device, and only those" {
 	run_tunown -0 add tap0 --user alice
 	run_tunown -0 add tun0 --user bob

@@ -45,8 +45,6 @@ import time
 # Delete a line when the fix lands; TUNOWN_MODEL_ENABLE=all shows what still
 # diverges.
 DISABLED = {
-    "kill_del": "life #6: a del killed between the move into tunown's spare netdev group and the group delete leaves the device there, and apply does not put it back",
-    "term_del": "life #6: SIGTERM/SIGINT/SIGHUP in del leave devices in tunown's spare netdev group",
     "reserved_name": "parse #9: a section named 'all' or 'default' (names the kernel reserves) is a file error (exit 2)",
     "ipv6_low_mtu_file": "parse #2: an IPv6 address with an MTU below 1280 is a file error (exit 2)",
     "bad_addr_file": "parse #10: 0.0.0.0/24 and /0 prefixes are a file error (exit 2)",
