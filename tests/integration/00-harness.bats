@@ -32,6 +32,22 @@ teardown() {
 	assert_output "character special file a:c8 666"
 }
 
+@test "sandbox: /dev is private: changing a node there leaves the host's alone" {
+	run bash -c 'findmnt -n -o SOURCE /dev | tail -n 1'
+	assert_output tunown-dev
+	# Another inode than the host's node (runtest passes its dev:inode), so a
+	# chmod here cannot reach the host.
+	[ -n "${TUNOWN_HOST_DEVNULL:-}" ]
+	[ "$(stat -c %d:%i /dev/null)" != "$TUNOWN_HOST_DEVNULL" ]
+	run stat -c '%F %t:%T %a' /dev/null /dev/zero /dev/urandom
+	assert_line --index 0 "character special file 1:3 666"
+	assert_line --index 1 "character special file 1:5 666"
+	assert_line --index 2 "character special file 1:9 666"
+	run bash -c 'echo x >/dev/full'
+	assert_failure
+	assert_output --partial "No space left on device"
+}
+
 @test "sandbox: /run is private" {
 	# The sandbox's tmpfs is the last mount on /run: where the host has one
 	# there already, findmnt lists both, the host's first.
