@@ -31,6 +31,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "parse.h"
+#include "routes.h"
 #include "tun.h"
 
 #define LOCK_PATH "/run/tunown.lock"
@@ -207,31 +208,51 @@ static json_t *result(const struct cni_req *r, const struct link *l, size_t ncon
 
 /* ---- ADD --------------------------------------------------------------------- */
 
-/* The IPAM result's addresses go on the device, its routes out of it (by the
- * gateway of their family when they name none, as the spec's plugins do). */
+/* The first gateway of each family a result's ips give: routes without one use it, as the spec's plugins do. */
+struct gateways {
+	uint8_t v4[16], v6[16];
+	bool has4, has6;
+};
+
+static void gateways_note(struct gateways *g, json_t *ip)
+{
+	json_t *gw = json_object_get(ip, "gateway");
+	const char *why;
+	uint8_t a[16];
+	int family;
+
+	if (!json_is_string(gw) || parse_addr(json_string_value(gw), &family, a, &why) < 0)
+		return;
+	if (family == AF_INET && !g->has4)
+		memcpy(g->v4, a, 16), g->has4 = true;
+	else if (family == AF_INET6 && !g->has6)
+		memcpy(g->v6, a, 16), g->has6 = true;
+}
+
+static void gateways_fill(const struct gateways *g, struct route *rt)
+{
+	if (!rt->has_gw && (rt->family == AF_INET ? g->has4 : g->has6)) {
+		memcpy(rt->gw, rt->family == AF_INET ? g->v4 : g->v6, 16);
+		rt->has_gw = true;
+	}
+}
+
+/* The IPAM result's addresses go on the device, its routes out of it. */
 static int take_ipam(struct cni_req *r, json_t *res, struct cni_err *e)
 {
-	uint8_t gw4[16] = { 0 }, gw6[16] = { 0 };
-	bool has4 = false, has6 = false;
+	struct gateways g = { 0 };
 	const char *why;
 	size_t i;
 	json_t *x;
 
 	json_array_foreach(json_object_get(res, "ips"), i, x) {
-		json_t *addr = json_object_get(x, "address"), *gw = json_object_get(x, "gateway");
+		json_t *addr = json_object_get(x, "address");
 		struct ipaddr a;
-		int family;
-		uint8_t g[16];
 		if (!json_is_string(addr) || parse_cidr(json_string_value(addr), &a, &why) < 0)
 			return cni_fail(e, CNI_ERR_DECODE, "IPAM plugin '%s': ips[%zu] has no valid address", r->ipam_type, i);
 		if (spec_add_address(&r->spec, &a) < 0)
 			return cni_fail(e, CNI_ERR_FAILED, "%s", strerror(ENOMEM));
-		if (json_is_string(gw) && parse_addr(json_string_value(gw), &family, g, &why) == 0) {
-			if (family == AF_INET && !has4)
-				memcpy(gw4, g, 16), has4 = true;
-			else if (family == AF_INET6 && !has6)
-				memcpy(gw6, g, 16), has6 = true;
-		}
+		gateways_note(&g, x);
 	}
 	json_t *routes = json_object_get(res, "routes");
 	struct route *v = realloc(r->routes, (r->nroutes + json_array_size(routes) + 1) * sizeof(*v));
@@ -242,10 +263,7 @@ static int take_ipam(struct cni_req *r, json_t *res, struct cni_err *e)
 		struct route *rt = &r->routes[r->nroutes];
 		if (cni_parse_route(x, rt, "the IPAM result", e) < 0)
 			return -1;
-		if (!rt->has_gw && (rt->family == AF_INET ? has4 : has6)) {
-			memcpy(rt->gw, rt->family == AF_INET ? gw4 : gw6, 16);
-			rt->has_gw = true;
-		}
+		gateways_fill(&g, rt);
 		r->nroutes++;
 	}
 	return 0;
@@ -595,6 +613,45 @@ static int check_addrs(struct call *c, const struct link *l, struct diff *d, str
 	return 0;
 }
 
+/*
+ * Every configured route goes through the device, and no route of tunown's
+ * does that neither the configuration nor prevResult names (IPAM's routes are
+ * in prevResult only). prevResult's other routes may belong to an interface
+ * of an earlier plugin, so they are not required here.
+ */
+static int check_routes(struct call *c, const struct link *l, struct diff *d, struct cni_err *e)
+{
+	struct routelist have = { 0 };
+	struct gateways g = { 0 };
+	struct cni_err ignored;
+	char text[ROUTE_STRLEN];
+	size_t i, j;
+	json_t *x;
+	int rc;
+
+	if ((rc = routelist_load(c->rt, l->ifindex, &have)) < 0)
+		return cni_fail(e, CNI_ERR_FAILED, "cannot read the routes of '%s': %s", l->name, strerror(-rc));
+	for (i = 0; i < c->r->nroutes; i++)
+		if (!routes_have(have.v, have.n, &c->r->routes[i]))
+			differs(d, "route %s is missing", format_route(&c->r->routes[i], text, sizeof(text)));
+	json_array_foreach(json_object_get(c->r->prev, "ips"), j, x)
+		gateways_note(&g, x);
+	for (i = 0; i < have.n; i++) {
+		bool known = routes_have(c->r->routes, c->r->nroutes, &have.v[i]);
+		json_array_foreach(json_object_get(c->r->prev, "routes"), j, x) {
+			struct route rt;
+			if (known || cni_parse_route(x, &rt, "prevResult", &ignored) < 0)
+				continue;
+			gateways_fill(&g, &rt);
+			known = routes_have(&rt, 1, &have.v[i]);
+		}
+		if (!known)
+			differs(d, "route %s is not configured", format_route(&have.v[i], text, sizeof(text)));
+	}
+	routelist_free(&have);
+	return 0;
+}
+
 static int check_cmd(struct call *c, struct cni_err *e)
 {
 	struct cni_req *r = c->r;
@@ -627,7 +684,7 @@ static int check_cmd(struct call *c, struct cni_err *e)
 		if (rt_link_by_name(c->rt, r->bridge, &br) < 0 || l.master != br.ifindex)
 			differs(&d, "not a port of bridge '%s'", r->bridge);
 	}
-	if (check_prev(r, &l, &d, e) || check_addrs(c, &l, &d, e))
+	if (check_prev(r, &l, &d, e) || check_addrs(c, &l, &d, e) || check_routes(c, &l, &d, e))
 		return -1;
 	if (d.len)
 		return cni_fail(e, CNI_ERR_DIFFERS, "'%s' in '%s' is not as configured: %s", s->name, r->netns, d.text);

@@ -296,6 +296,16 @@ cni_error() {
 	ls /var/lib/cni/networks/vms | grep -qx 10.20.0.2
 	cni CHECK "${c%\}},\"prevResult\":$res}"
 	assert_success
+	# Routes drift: a configured one taken away, one of tunown's added by hand.
+	in_ns ip route del 192.168.50.0/24 dev tap0
+	in_ns ip route add 192.168.60.0/24 dev tap0 proto 116
+	cni CHECK "${c%\}},\"prevResult\":$res}"
+	cni_error 104 "route 192.168.50.0/24 is missing"
+	assert_contains "$(jq -r .msg <<<"$output")" "route 192.168.60.0/24 is not configured"
+	in_ns ip route add 192.168.50.0/24 dev tap0 proto 116
+	in_ns ip route del 192.168.60.0/24 dev tap0
+	cni CHECK "${c%\}},\"prevResult\":$res}"
+	assert_success
 	cni DEL "$c"
 	assert_success
 	run ls /var/lib/cni/networks/vms
