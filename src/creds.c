@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
-#include <linux/nsfs.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +30,7 @@
 #include "netns.h"
 #include "privs.h"
 #include "tun.h"
+#include "uapi.h"
 
 #define BIT(cap) (1ULL << (cap))
 

@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
-#include <linux/if_addr.h>
-#include <linux/if_tun.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +14,7 @@
 #include "parse.h"
 #include "routes.h"
 #include "tun.h"
+#include "uapi.h"
 
 int addrlist_push(struct addrlist *l, const struct ipaddr *a)
 {
@@ -60,6 +59,9 @@ static int step_failed(struct failure *f, struct rt *rt, int err, const char *st
 
 	if (kernel)
 		return failf(f, EXIT_FAIL, "%s '%s': %s (%s)", step, name, kernel, strerror(-err));
+	if (rt && !rt_ext_ack(rt))
+		return failf(f, EXIT_FAIL, "%s '%s': %s (this kernel gives no reason: that needs Linux 4.12)",
+			     step, name, strerror(-err));
 	return failf(f, EXIT_FAIL, "%s '%s': %s", step, name, strerror(-err));
 }
 

@@ -11,9 +11,6 @@
  * extended-ack text is kept.
  */
 #include <errno.h>
-#include <linux/if_link.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
@@ -25,16 +22,7 @@
 #include <sys/socket.h>
 
 #include "netlink.h"
-
-#ifndef IFF_LOWER_UP
-#define IFF_LOWER_UP 0x10000
-#endif
-#ifndef SO_NETNS_COOKIE
-#define SO_NETNS_COOKIE 71
-#endif
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
+#include "uapi.h"
 
 /* Requests in one sendmsg: the kernel's UIO_MAXIOV. */
 #define BATCH_MAX 1024
@@ -44,6 +32,7 @@
 
 struct rt {
 	struct nl_sock *sk;
+	bool ext_ack;               /* the kernel gives its reasons (Linux 4.12) */
 	char message[256];
 	char buf[RECV_SIZE];        /* answers are read here, one recv each */
 };
@@ -78,8 +67,8 @@ int rt_open(struct rt **out)
 		r = -EPROTO;
 		goto fail;
 	}
-	/* Ask for the kernel's reasons; an old kernel without them is fine. */
-	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	/* Ask for the kernel's reasons; before Linux 4.12 (ENOPROTOOPT) there are none. */
+	nl->ext_ack = setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) == 0;
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl_socket_set_buffer_size(nl->sk, 1 << 20, 1 << 20);
 	/* Requests are small (a link change with alias, MTU, MAC and group is about
@@ -104,6 +93,11 @@ void rt_close(struct rt *nl)
 const char *rt_message(const struct rt *nl)
 {
 	return nl->message[0] ? nl->message : NULL;
+}
+
+bool rt_ext_ack(const struct rt *nl)
+{
+	return nl->ext_ack;
 }
 
 void rt_set_message(struct rt *nl, const char *text)

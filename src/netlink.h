@@ -16,6 +16,8 @@ int rt_open(struct rt **out);
 void rt_close(struct rt *nl);
 /* The kernel's own words about the last failed request, or NULL. */
 const char *rt_message(const struct rt *nl);
+/* Whether the kernel gives reasons at all (extended ack, Linux 4.12). */
+bool rt_ext_ack(const struct rt *nl);
 /* Puts back a message saved before later requests cleared it. */
 void rt_set_message(struct rt *nl, const char *text);
 

@@ -9,11 +9,11 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <linux/nsfs.h>
 
 #include "cli.h"
 #include "netns.h"
 #include "types.h"
+#include "uapi.h"
 
 int netns_spec_valid(const char *spec)
 {

@@ -2,7 +2,6 @@
 /* The /dev/net/tun ioctls. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/if_tun.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "tun.h"
+#include "uapi.h"
 
 /* Read once: apply opens it for every device it creates. */
 const char *tun_path(void)
