@@ -149,6 +149,29 @@ int spec_finish(struct devspec *s, const char **why)
 	return 0;
 }
 
+/*
+ * What the kernel would refuse of --mtu, found before it is asked: over the
+ * mode's bound when --tun or --tap says the mode (without them an existing
+ * device keeps its own, whose bounds are checked against it), and below 1280
+ * with an IPv6 address, which the kernel then refuses.
+ */
+static int add_check_mtu(const struct devspec *s)
+{
+	char buf[IPADDR_STRLEN];
+	const char *why;
+
+	if (!s->mtu)
+		return 0;
+	if (s->mode && mtu_for_mode(s->mtu, s->mode, &why) < 0)
+		return usage_error("add", "MTU '%u': %s", s->mtu, why);
+	for (size_t i = 0; s->mtu < IPV6_MIN_MTU && i < s->naddrs; i++)
+		if (s->addrs[i].family == AF_INET6)
+			return usage_error("add", "MTU '%u' with the IPv6 address '%s': IPv6 needs an MTU of 1280 or more, "
+					   "so the kernel would refuse the address; raise the MTU or drop the IPv6 addresses",
+					   s->mtu, format_ipaddr(&s->addrs[i], buf, sizeof(buf)));
+	return 0;
+}
+
 /* Refuses a single-valued option given twice: the second would silently win. */
 static int once(bool *seen, const char *opt)
 {
@@ -259,7 +282,7 @@ int add_parse(int argc, char **argv, struct devspec *s)
 	}
 	if (spec_finish(s, &why) < 0)
 		return usage_error("add", "'%s' %s", s->name, why);
-	return 0;
+	return add_check_mtu(s);
 }
 
 int add_main(int argc, char **argv)

@@ -41,10 +41,20 @@ struct parser {
 	unsigned section_line;
 	size_t section_errors;      /* errors found before this section */
 	unsigned key_line[K_COUNT]; /* where each key was last set in this section */
+	unsigned failed;            /* keys of this section with a faulty line (FAILED_*) */
 	unsigned last_addr_line;
+	unsigned v6_line;           /* the first IPv6 address of this section */
 	struct devspec cur;
 	struct id_cache users, groups;
 };
+
+/*
+ * Bits of parser.failed: 1 << key for a line of that key that had an error,
+ * FAILED_UNKNOWN for a line whose key is not known (not key = value, an
+ * unknown key, bytes that are not text): it may have been any key.
+ */
+#define FAILED_UNKNOWN (1u << K_COUNT)
+#define KEY(k) (1u << (k))
 
 typedef int (*key_setter)(struct parser *p, const char *value, const char **why);
 
@@ -272,6 +282,8 @@ static int set_address(struct parser *p, const char *v, const char **why)
 	n[s->naddrs++] = a;
 	s->addrs = n;
 	p->last_addr_line = p->line;
+	if (a.family == AF_INET6 && !p->v6_line)
+		p->v6_line = p->line;
 	return 0;
 }
 
@@ -525,24 +537,51 @@ static int add_dev(struct config *c, struct devspec *s)
 
 /* Sections */
 
+/*
+ * Whether the lines of the keys in MASK were all read without error: a check
+ * across keys is made only then, so that one mistake is said once, not again
+ * as what it leads to ("has no owner" after a faulty 'user' line).
+ */
+static bool sound(const struct parser *p, unsigned mask)
+{
+	return !(p->failed & (mask | FAILED_UNKNOWN));
+}
+
+static const struct ipaddr *first_v6(const struct devspec *s)
+{
+	for (size_t i = 0; i < s->naddrs; i++)
+		if (s->addrs[i].family == AF_INET6)
+			return &s->addrs[i];
+	return NULL;
+}
+
+/* What the section's keys say together: refusals the kernel would make, found before it is asked. */
 static void check_section(struct parser *p)
 {
 	struct devspec *s = &p->cur;
-	char q[QUOTE_SIZE], q2[QUOTE_SIZE];
+	char q[QUOTE_SIZE], q2[QUOTE_SIZE], addr[IPADDR_STRLEN];
 	const struct devspec *other;
+	const struct ipaddr *v6;
 	const char *why;
 
 	if (s->mode == MODE_UNSET)
 		s->mode = mode_for_name(s->name);
-	if (s->has_mac && s->mode == MODE_TUN)
+	if (s->has_mac && s->mode == MODE_TUN && sound(p, KEY(K_MAC) | KEY(K_MODE)))
 		perr(p, p->key_line[K_MAC],
 		     "mac: a tun device has no MAC address (only tap devices do)");
+	if (s->mtu && mtu_for_mode(s->mtu, s->mode, &why) < 0 && sound(p, KEY(K_MTU) | KEY(K_MODE)))
+		perr(p, p->key_line[K_MTU], "mtu '%u': %s", s->mtu, why);
+	if (s->mtu && s->mtu < IPV6_MIN_MTU && (v6 = first_v6(s)) && sound(p, KEY(K_MTU) | KEY(K_ADDRESS)))
+		perr(p, p->key_line[K_MTU],
+		     "mtu '%u': below 1280, the least IPv6 takes, and the section has the IPv6 address '%s' (line %u), "
+		     "which the kernel would refuse: raise the MTU to 1280 or more, or remove the IPv6 addresses",
+		     s->mtu, format_ipaddr(v6, addr, sizeof(addr)), p->v6_line);
 	if (s->any_user && (s->uid != ID_NONE || s->gid != ID_NONE))
 		perr(p, p->key_line[K_ANY_USER],
 		     "any-user: conflicts with 'user'/'group' (any-user makes a device without owner)");
 	/* A user or group that failed to resolve has had its error already. */
 	if (!s->any_user && s->uid == ID_NONE && s->gid == ID_NONE &&
-	    !p->key_line[K_USER] && !p->key_line[K_GROUP])
+	    !p->key_line[K_USER] && !p->key_line[K_GROUP] && sound(p, KEY(K_ANY_USER)))
 		perr(p, p->section_line,
 		     "device '%s' has no owner: set 'user', 'group' or 'any-user = yes'",
 		     quote(s->name, q));
@@ -588,6 +627,8 @@ static void begin_section(struct parser *p, char *line)
 	p->section_line = p->line;
 	p->section_errors = p->errs->n + p->errs->dropped;
 	p->last_addr_line = 0;
+	p->v6_line = 0;
+	p->failed = 0;
 	memset(p->key_line, 0, sizeof(p->key_line));
 	if (!close || close[1] != '\0') {
 		perr(p, p->line, "section header '%s': expected '[NAME]' alone on its line",
@@ -625,6 +666,7 @@ static void key_value(struct parser *p, char *line)
 	if (!eq) {
 		perr(p, p->line, "'%s': expected 'key = value', '[NAME]' or a comment",
 		     quote(line, q));
+		p->failed |= FAILED_UNKNOWN;
 		return;
 	}
 	*eq = '\0';
@@ -633,6 +675,7 @@ static void key_value(struct parser *p, char *line)
 	value = trim(value);
 	if (!*word) {
 		perr(p, p->line, "no key before '='");
+		p->failed |= FAILED_UNKNOWN;
 		return;
 	}
 	int k = find_key(word);
@@ -643,6 +686,7 @@ static void key_value(struct parser *p, char *line)
 		else
 			perr(p, p->line, "unknown key '%s' (keys: mode, user, group, address, peer, mtu, "
 			     "mac, multi-queue, vnet-hdr, pi, up, any-user, netns, adopt, route)", quote(word, q));
+		p->failed |= FAILED_UNKNOWN;
 		return;
 	}
 	if (!p->in_section) {
@@ -652,14 +696,18 @@ static void key_value(struct parser *p, char *line)
 	if (!keys[k].repeats && p->key_line[k]) {
 		perr(p, p->line, "%s '%s': already set at line %u (only 'address', 'peer' and 'route' repeat)",
 		     word, quote(value, q), p->key_line[k]);
+		p->failed |= KEY(k);
 		return;
 	}
 	p->key_line[k] = p->line;
 	if (!*value) {
 		perr(p, p->line, "%s: no value after '='", word);
+		p->failed |= KEY(k);
 		return;
 	}
 	int r = keys[k].set(p, value, &why);
+	if (r < 0)
+		p->failed |= KEY(k);
 	if (r == -ENOMEM)
 		p->nomem = r;
 	else if (r < 0 && k == K_PEER && p->cur.naddrs)
@@ -699,13 +747,16 @@ static void parse_line(struct parser *p, char *buf, size_t len, bool too_long)
 		key_value(p, line);
 	return;
 skipped:
-	/* Keys after a broken header must not land in the section before it. */
+	/* Keys after a broken header must not land in the section before it;
+	 * any other line may have been any key of the section in hand. */
 	buf[len < CONFIG_MAX_LINE ? len : CONFIG_MAX_LINE] = '\0';
 	if (*trim(buf) == '[') {
 		end_section(p);
 		p->in_section = true;
 		p->section_ok = false;
 		memset(p->key_line, 0, sizeof(p->key_line));
+	} else {
+		p->failed |= FAILED_UNKNOWN;
 	}
 }
 

@@ -125,13 +125,6 @@ static bool drops(const struct ipaddr *want, size_t n, bool exact, const struct 
 /* The MTU of a new tun or tap device; for a device tunown manages, what a section without 'mtu' asks. */
 #define DEFAULT_MTU 1500
 
-/* The bounds of a new device's MTU (drivers/net/tun.c: 68, and 65535 less the link header). */
-static void new_mtu_bounds(enum tun_mode m, uint32_t *min, uint32_t *max)
-{
-	*min = 68;
-	*max = m == MODE_TAP ? 65535 - 14 : 65535;
-}
-
 static int mtu_in_bounds(const struct devspec *s, enum tun_mode m, uint32_t min, uint32_t max, struct failure *f)
 {
 	if (s->mtu && (s->mtu < min || s->mtu > max))
@@ -189,9 +182,6 @@ static void release_signals(void)
 		raise(pending);
 	}
 }
-
-/* Below this MTU the kernel turns IPv6 off on a device and refuses its addresses. */
-#define IPV6_MIN_MTU 1280
 
 /* mtu: the device's MTU when the address went in. */
 static int addr_failed(struct failure *f, struct rt *rt, int r, const char *name, const struct ipaddr *a, uint32_t mtu)
@@ -768,7 +758,7 @@ static int create_refused(const struct devspec *s, struct failure *f)
 	if (s->uid == ID_NONE && s->gid == ID_NONE && !s->any_user)
 		return failf(f, EXIT_USAGE, "'%s' does not exist, and a new device needs an owner: give --user or --group (or --any-user for a device every user may attach)",
 			     s->name);
-	new_mtu_bounds(devspec_mode(s), &min, &max);
+	tun_mtu_bounds(devspec_mode(s), &min, &max);
 	return mtu_in_bounds(s, devspec_mode(s), min, max, f);
 }
 

@@ -18,7 +18,11 @@ static int fail(const char **why, const char *text)
 	return -EINVAL;
 }
 
-/* Mirrors the kernel's dev_valid_name(), plus control characters and '%'. */
+/*
+ * Mirrors the kernel's dev_valid_name(), plus control characters, '%', and
+ * the two names its per-device sysctl directories (net/ipv4/conf/NAME)
+ * already use: TUNSETIFF refuses those with a bare EINVAL.
+ */
 int parse_ifname(const char *s, char out[IFNAMSIZ], const char **why)
 {
 	size_t len = strlen(s);
@@ -29,6 +33,8 @@ int parse_ifname(const char *s, char out[IFNAMSIZ], const char **why)
 		return fail(why, "longer than 15 bytes (the kernel would truncate it)");
 	if (!strcmp(s, ".") || !strcmp(s, ".."))
 		return fail(why, "'.' and '..' are not interface names");
+	if (!strcmp(s, "all") || !strcmp(s, "default"))
+		return fail(why, "reserved by the kernel ('all' and 'default' name its sysctl settings for every device, net.ipv4.conf.all and .default)");
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '/' || *p == ':')
 			return fail(why, "contains '/' or ':'");
@@ -138,15 +144,42 @@ static int next_opt(const char **rest, char *buf, size_t len)
 	return 0;
 }
 
+/* Why the kernel would not keep a as a device's own address, or NULL. */
+static const char *unkept(const struct ipaddr *a)
+{
+	static const uint8_t zero[16], loop6[16] = { [15] = 1 };
+
+	if (a->prefixlen == 0)
+		return "prefix length 0: a device's address needs a prefix of 1 or more (0.0.0.0/0 and ::/0 are default routes: give them as a route)";
+	if (a->family == AF_INET) {
+		if (!memcmp(a->addr, zero, 4))
+			return "the unspecified address 0.0.0.0, which the kernel does not keep on a device";
+		if (a->addr[0] == 127)
+			return "a loopback address (127.0.0.0/8): it belongs on lo, and the kernel drops packets to it on other devices";
+		if ((a->addr[0] & 0xf0) == 0xe0)
+			return "a multicast address (224.0.0.0/4): a device joins a group, it does not have it as its address";
+	} else {
+		if (!memcmp(a->addr, zero, 16))
+			return "the unspecified address ::, which the kernel refuses on a device";
+		if (!memcmp(a->addr, loop6, 16))
+			return "the loopback address ::1, which the kernel keeps only on lo";
+		if (a->addr[0] == 0xff)
+			return "a multicast address (ff00::/8), which the kernel refuses as a device's address";
+	}
+	return NULL;
+}
+
 int parse_address(const char *s, struct ipaddr *out, const char **why)
 {
 	char head[INET6_ADDRSTRLEN + 8], opt[32];
-	const char *opts;
+	const char *opts, *bad;
 
 	if (split_opts(s, head, sizeof(head), &opts) < 0)
 		return fail(why, "not an IPv4 or IPv6 address");
 	if (parse_cidr(head, out, why) < 0)
 		return -EINVAL;
+	if ((bad = unkept(out)))
+		return fail(why, bad);
 	while (opts) {
 		if (next_opt(&opts, opt, sizeof(opt)) < 0)
 			return fail(why, "an empty or overlong option after ',' (options: nodad, noprefixroute)");
@@ -293,6 +326,25 @@ int parse_mtu(const char *s, uint32_t *out, const char **why)
 	return 0;
 }
 
+void tun_mtu_bounds(enum tun_mode m, uint32_t *min, uint32_t *max)
+{
+	*min = 68;
+	*max = m == MODE_TAP ? 65535 - 14 : 65535;
+}
+
+int mtu_for_mode(uint32_t mtu, enum tun_mode m, const char **why)
+{
+	uint32_t min, max;
+
+	tun_mtu_bounds(m, &min, &max);
+	if (mtu > max)
+		return fail(why, m == MODE_TAP ? "over 65521, the most a tap device takes (65535 less its 14-byte Ethernet header)"
+					      : "over 65535, the most a tun device takes");
+	if (mtu < min)
+		return fail(why, "under 68, the least a tun or tap device takes");
+	return 0;
+}
+
 int parse_bool(const char *s, bool *out, const char **why)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" };
@@ -313,9 +365,9 @@ int parse_bool(const char *s, bool *out, const char **why)
 
 int parse_mode(const char *s, enum tun_mode *out, const char **why)
 {
-	if (!strcmp(s, "tun"))
+	if (!strcasecmp(s, "tun"))
 		*out = MODE_TUN;
-	else if (!strcmp(s, "tap"))
+	else if (!strcasecmp(s, "tap"))
 		*out = MODE_TAP;
 	else
 		return fail(why, "not 'tun' or 'tap'");

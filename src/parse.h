@@ -18,9 +18,13 @@
 int parse_ifname(const char *s, char out[IFNAMSIZ], const char **why);
 /* A numeric uid/gid: 0..4294967294 (2^32-1 is the kernel's "unset"). */
 int parse_id(const char *s, uint32_t *out, const char **why);
-/* "ADDR/PREFIX" or a bare ADDR (host prefix), IPv4 or IPv6. */
+/* "ADDR/PREFIX" or a bare ADDR (host prefix), IPv4 or IPv6; any address and prefix (routes take 0.0.0.0/0). */
 int parse_cidr(const char *s, struct ipaddr *out, const char **why);
-/* An address as add and the file take it: CIDR[,nodad][,noprefixroute]. */
+/*
+ * An address as add and the file take it: CIDR[,nodad][,noprefixroute], and
+ * one the kernel keeps as a device's own: not prefix 0, not the unspecified
+ * address, not loopback (127.0.0.0/8, ::1), not multicast (224.0.0.0/4, ff00::/8).
+ */
 int parse_address(const char *s, struct ipaddr *out, const char **why);
 /*
  * A route: DEST[/LEN][,via=GATEWAY][,metric=N]. DEST must have no host bits
@@ -39,9 +43,15 @@ int parse_addr(const char *s, int *family, uint8_t out[16], const char **why);
 int parse_mac(const char *s, uint8_t out[6], const char **why);
 /* A decimal MTU, 68..65535 here; the device's own bounds are checked later. */
 int parse_mtu(const char *s, uint32_t *out, const char **why);
+/* The MTU bounds of a new tun or tap device (drivers/net/tun.c: 68, and 65535 less the link header). */
+void tun_mtu_bounds(enum tun_mode m, uint32_t *min, uint32_t *max);
+/* 0 when a device of mode m takes mtu; -EINVAL with *why otherwise. */
+int mtu_for_mode(uint32_t mtu, enum tun_mode m, const char **why);
+/* Below this MTU the kernel turns IPv6 off on a device and drops or refuses its addresses. */
+#define IPV6_MIN_MTU 1280
 /* yes/no/true/false/on/off/1/0. */
 int parse_bool(const char *s, bool *out, const char **why);
-/* "tun" or "tap". */
+/* "tun" or "tap", in any case. */
 int parse_mode(const char *s, enum tun_mode *out, const char **why);
 
 /* The mode a name implies when none is given: tun for "tun*", else tap. */

@@ -198,11 +198,10 @@ fd08::1 peer fd08::3/64"
 
 @test "apply --dry-run: an MTU over a new tap's maximum fails as the real run does" {
 	printf '[tapbig]\nuser = alice\nmtu = 65535\n' >"$CONF/big.conf"
-	run_tunown -1 --separate-stderr apply --dry-run "$CONF/big.conf"
-	assert_contains "$stderr" "65535"
-	assert_contains "$stderr" "68..65521"
+	run_tunown -2 --separate-stderr apply --dry-run "$CONF/big.conf"
+	assert_contains "$stderr" "$CONF/big.conf:3: mtu '65535': over 65521"
 	local dry=$stderr
-	run_tunown -1 --separate-stderr apply "$CONF/big.conf"
+	run_tunown -2 --separate-stderr apply "$CONF/big.conf"
 	assert_equal "$stderr" "$dry"
 	run ns_links
 	assert_output lo

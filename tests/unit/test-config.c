@@ -256,6 +256,53 @@ static void test_device_rules(void **state)
 		"t.conf:3: any-user: conflicts with 'user'/'group' (any-user makes a device without owner)");
 }
 
+/* What the kernel would refuse, said while parsing: every one FILE:LINE. */
+static void test_kernel_refusals(void **state)
+{
+	assert_only_error("[all]\nuser = root\n",
+		"t.conf:1: device name 'all': reserved by the kernel ('all' and 'default' name its sysctl "
+		"settings for every device, net.ipv4.conf.all and .default)");
+	assert_only_error("[tap0]\nuser = root\n[default]\nuser = root\n",
+		"t.conf:3: device name 'default': reserved by the kernel ('all' and 'default' name its sysctl "
+		"settings for every device, net.ipv4.conf.all and .default)");
+	assert_only_error("[tap0]\nuser = root\nmtu = 65535\n",
+		"t.conf:3: mtu '65535': over 65521, the most a tap device takes (65535 less its 14-byte Ethernet header)");
+	/* The mode may come after the MTU, and says the bound. */
+	assert_only_error("[tun0]\nuser = root\nmtu = 65535\nmode = tap\n",
+		"t.conf:3: mtu '65535': over 65521, the most a tap device takes (65535 less its 14-byte Ethernet header)");
+	assert_only_error("[tap0]\nuser = root\nmtu = 1200\naddress = 10.0.0.1/24\naddress = fd00::1/64\naddress = fd00::2/64\n",
+		"t.conf:3: mtu '1200': below 1280, the least IPv6 takes, and the section has the IPv6 address "
+		"'fd00::1/64' (line 5), which the kernel would refuse: raise the MTU to 1280 or more, or remove "
+		"the IPv6 addresses");
+	assert_only_error("[tap0]\nuser = root\naddress = 0.0.0.0/24\n",
+		"t.conf:3: address '0.0.0.0/24': the unspecified address 0.0.0.0, which the kernel does not keep on a device");
+	assert_only_error("[tap0]\nuser = root\naddress = 10.9.9.9/0\n",
+		"t.conf:3: address '10.9.9.9/0': prefix length 0: a device's address needs a prefix of 1 or more "
+		"(0.0.0.0/0 and ::/0 are default routes: give them as a route)");
+	assert_only_error("[tap0]\nuser = root\naddress = ff02::1/64\n",
+		"t.conf:3: address 'ff02::1/64': a multicast address (ff00::/8), which the kernel refuses as a device's address");
+	assert_only_error("[tap0]\nuser = root\naddress = ::1/128\n",
+		"t.conf:3: address '::1/128': the loopback address ::1, which the kernel keeps only on lo");
+}
+
+static void test_kernel_accepts(void **state)
+{
+	struct fixture *f = *state;
+
+	/* Default routes are fine; so is the most a tun device or a tap device takes, and 1280 with IPv6. */
+	assert_int_equal(parse(f,
+		"[tun0]\nuser = root\nmtu = 65535\naddress = 10.0.0.1/24\nroute = 0.0.0.0/0\nroute = ::/0\n"
+		"[tap0]\nuser = root\nmtu = 65521\n"
+		"[tap1]\nuser = root\nmtu = 1280\naddress = fd00::1/64\n"
+		"[tap2]\nuser = root\nmtu = 1000\naddress = 10.0.0.1/24\n"
+		"[x0]\nuser = root\nmode = TUN\nmtu = 65535\n"), 0);
+	assert_int_equal(f->e.n, 0);
+	assert_int_equal(f->c.ndevs, 5);
+	assert_int_equal(f->c.devs[0].nroutes, 2);
+	assert_int_equal(f->c.devs[0].routes[0].dst_len, 0);
+	assert_int_equal(f->c.devs[4].mode, MODE_TUN);
+}
+
 static void test_syntax_errors(void **state)
 {
 	assert_only_error("user = root\n[tap0]\nuser = root\n",
@@ -570,6 +617,8 @@ int main(void)
 		cmocka_unit_test(test_peer_errors),
 		cmocka_unit_test(test_value_errors),
 		cmocka_unit_test(test_device_rules),
+		cmocka_unit_test(test_kernel_refusals),
+		cmocka_unit_test_setup_teardown(test_kernel_accepts, setup, teardown),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_unknown_key_suggestions),
 		cmocka_unit_test_setup_teardown(test_bad_bytes, setup, teardown),

@@ -56,6 +56,7 @@ static void ifname_invalid(void **state)
 		"tap 0", " tap0", "tap0 ", "tap\t0", "tap\n", "\n",
 		"tap\x01", "\x1b[0m", "tap\x7f",
 		"tap%d", "%",
+		"all", "default",       /* the kernel's net.ipv4.conf.all and .default */
 	};
 	char out[IFNAMSIZ];
 	const char *why;
@@ -209,6 +210,50 @@ static void address_options(void **state)
 					   "fd00::1/64,dad", "fd00::1/64,NODAD", ",nodad" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_rejected(parse_address(bad[i], &a, &why), why);
+}
+
+/* Addresses the kernel would not keep on a device: refused as addresses, yet fine as route destinations. */
+static void address_unkept(void **state)
+{
+	static const char *const bad[] = {
+		"0.0.0.0/24", "0.0.0.0", "0.0.0.0/32", "::/64", "::", "::/128",
+		"10.0.0.1/0", "fd00::1/0", "0.0.0.0/0", "::/0",
+		"224.0.0.1/24", "239.255.255.255/32", "230.1.2.3", "ff02::1/64", "ff00::/8", "ff05::2",
+		"::1/128", "::1", "127.0.0.1/8", "127.255.0.1/16", "127.0.0.1",
+	};
+	static const char *const good[] = {
+		"10.0.0.1/1", "fd00::1/1", "223.255.255.255/24", "128.0.0.1/8", "126.0.0.1/8",
+		"fe80::1/64", "::2/128", "fe00::1/64", "0.0.0.1/8", "1.0.0.0/8",
+	};
+	struct ipaddr a;
+	struct route r;
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		print_message("# rejecting address '%s'\n", bad[i]);
+		assert_rejected(parse_address(bad[i], &a, &why), why);
+		/* parse_cidr, which routes use, takes any of them */
+		assert_int_equal(parse_cidr(bad[i], &a, &why), 0);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		print_message("# accepting address '%s'\n", good[i]);
+		assert_int_equal(parse_address(good[i], &a, &why), 0);
+	}
+	assert_int_equal(parse_route("0.0.0.0/0", &r, &why), 0);
+	assert_int_equal(r.dst_len, 0);
+	assert_int_equal(parse_route("::/0,via=fe80::1", &r, &why), 0);
+	assert_int_equal(r.family, AF_INET6);
+	assert_int_equal(parse_route("224.0.0.0/4", &r, &why), 0);
+	/* the reason names what is wrong */
+	assert_rejected(parse_address("0.0.0.0/24", &a, &why), why);
+	assert_non_null(strstr(why, "unspecified"));
+	assert_rejected(parse_address("10.0.0.1/0", &a, &why), why);
+	assert_non_null(strstr(why, "prefix length 0"));
+	assert_rejected(parse_address("ff02::1/64", &a, &why), why);
+	assert_non_null(strstr(why, "multicast"));
+	assert_rejected(parse_address("127.0.0.1/8", &a, &why), why);
+	assert_non_null(strstr(why, "loopback"));
 }
 
 static void route_roundtrip(void **state)
@@ -367,10 +412,31 @@ static void mode_values(void **state)
 	assert_int_equal(m, MODE_TUN);
 	assert_int_equal(parse_mode("tap", &m, &why), 0);
 	assert_int_equal(m, MODE_TAP);
+	/* keyword values are case-insensitive, as booleans are */
+	assert_int_equal(parse_mode("TAP", &m, &why), 0);
+	assert_int_equal(m, MODE_TAP);
+	assert_int_equal(parse_mode("Tun", &m, &why), 0);
+	assert_int_equal(m, MODE_TUN);
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		print_message("# rejecting mode '%s'\n", bad[i]);
 		assert_rejected(parse_mode(bad[i], &m, &why), why);
 	}
+}
+
+/* The MTU bounds by mode: tap 68..65521 (65535 less the Ethernet header), tun 68..65535. */
+static void mtu_by_mode(void **state)
+{
+	const char *why;
+
+	(void)state;
+	assert_int_equal(mtu_for_mode(65521, MODE_TAP, &why), 0);
+	assert_rejected(mtu_for_mode(65522, MODE_TAP, &why), why);
+	assert_non_null(strstr(why, "65521"));
+	assert_rejected(mtu_for_mode(65535, MODE_TAP, &why), why);
+	assert_int_equal(mtu_for_mode(65535, MODE_TUN, &why), 0);
+	assert_int_equal(mtu_for_mode(68, MODE_TUN, &why), 0);
+	assert_int_equal(mtu_for_mode(68, MODE_TAP, &why), 0);
+	assert_rejected(mtu_for_mode(67, MODE_TAP, &why), why);
 }
 
 static void mode_from_name(void **state)
@@ -460,6 +526,7 @@ int main(void)
 		cmocka_unit_test(addr_valid),
 		cmocka_unit_test(addr_invalid),
 		cmocka_unit_test(address_options),
+		cmocka_unit_test(address_unkept),
 		cmocka_unit_test(route_roundtrip),
 		cmocka_unit_test(route_invalid),
 		cmocka_unit_test(mac_valid),
@@ -468,6 +535,7 @@ int main(void)
 		cmocka_unit_test(mtu_invalid),
 		cmocka_unit_test(bool_values),
 		cmocka_unit_test(mode_values),
+		cmocka_unit_test(mtu_by_mode),
 		cmocka_unit_test(mode_from_name),
 		cmocka_unit_test(format_roundtrip),
 		cmocka_unit_test(format_mac_text),
