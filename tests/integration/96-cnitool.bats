@@ -121,9 +121,7 @@ cnitool() {
 }
 
 @test "cnitool: the README's example conflist works as written" {
-	# The JSON block after the marker in README.md, unchanged.
-	awk '/<!-- cni-example -->/ { on = 1; next } on && /^```json/ { inb = 1; next }
-	     inb && /^```/ { exit } inb { print }' "$SRC_ROOT/README.md" >"$NETCONFPATH/10-readme.conflist"
+	readme_block cni-example >"$NETCONFPATH/10-readme.conflist"
 	[ -s "$NETCONFPATH/10-readme.conflist" ]
 	local name
 	name=$(jq -r .name "$NETCONFPATH/10-readme.conflist")

@@ -17,6 +17,7 @@
 #   add_altname DEV NAME     give DEV the alternative name NAME (skips the test
 #                            when the kernel or ip cannot)
 #   run_attach USER NAME [attach options]   `run` the attach helper as USER
+#   readme_block MARKER      the README's ```json block after <!-- MARKER -->
 #   hold_device USER NAME [attach options]   keep NAME attached as USER
 #   release_device           let go of it again
 
@@ -194,4 +195,10 @@ assert_contains() {
 	[[ "$1" == *"$2"* ]] ||
 		batslib_print_kv_single_or_multi 8 text "$1" part "$2" |
 		batslib_decorate "text does not contain part" | fail
+}
+
+# The JSON block that follows "<!-- MARKER -->" in README.md, unchanged.
+readme_block() {
+	awk -v m="<!-- $1 -->" '$0 == m { on = 1; next } on && /^```json/ { inb = 1; next }
+	     inb && /^```/ { exit } inb { print }' "$SRC_ROOT/README.md"
 }
