@@ -1119,9 +1119,17 @@ class Run:
         secs, _ = self.gen_config(bad_ok=False)
         self.write_conf(secs)
         pred, rc = self.predict_apply(secs, False)
-        # The reader goes away before apply writes: SIGPIPE must not stop it half-way.
-        p = self.sh(["bash", "-c", f"{shlex.quote(TUNOWN)} apply {CONF} | true; echo ${{PIPESTATUS[0]}}"])
-        status = int(p.stdout.strip() or -1)
+        # The reader is gone before apply writes a byte (closed here, not by a
+        # racing `| true`): SIGPIPE must not stop it half-way. subprocess gives
+        # the child the default SIGPIPE action, as a shell would.
+        r, w = os.pipe()
+        os.close(r)
+        self.history.append(f"{shlex.quote(TUNOWN)} apply {CONF} > (a pipe without a reader)")
+        try:
+            p = subprocess.run([TUNOWN, "apply", CONF], stdout=w, stderr=subprocess.PIPE, text=True)
+        finally:
+            os.close(w)
+        status = p.returncode if p.returncode >= 0 else 128 - p.returncode
         if status in (141, 0) and any(v[0] != "unchanged" for v in pred.values()):
             # 141: killed by SIGPIPE. 0: the write error went unreported.
             self.diverge("apply | true", "the work done, then exit 1 for the write error",
