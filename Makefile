@@ -74,7 +74,7 @@ else
 Q := @
 endif
 
-.PHONY: all check unit deps clean install uninstall lint bench fuzz check-valgrind soak
+.PHONY: all check unit deps clean install uninstall lint bench fuzz check-valgrind soak check-kernels
 all: $(BUILD)/tunown
 
 $(BUILD)/tunown: $(OBJS)
@@ -132,6 +132,20 @@ check: $(BUILD)/tunown $(UNIT_BINS) $(HELPER_BINS) $(REPLAY_BINS) $(SHIM)
 # The unit tests and the corpus replays alone (make OLD_UAPI=1 unit: against the fallbacks).
 unit: $(BUILD)/tunown $(UNIT_BINS) $(REPLAY_BINS)
 	prove --exec tests/lib/runtest $(UNIT_BINS) $(REPLAY_BINS)
+
+# make check-kernels [TUNOWN_KERNELS="6.1 6.12"]: the integration tests that
+# exercise the kernel (VM_TESTS: creating, attaching, deleting and check's
+# rules and probe; the rest are tunown's own logic) under other kernels,
+# each in a QEMU guest (tests/vm/boot) that shares this machine's root
+# read-only: Debian's newest 6.1, 6.12, ... from bookworm, trixie and their
+# backports and security suites, fetched by tests/vm/fetch into build/kernels
+# with apt-get download through a private apt configuration there, never
+# installed. TUNOWN_KERNELS picks versions by prefix. Skips, with the
+# reason, where Debian's archive cannot be reached. Prints one line per kernel.
+VM_TESTS    := 00-harness 10-add 20-attach 30-del 70-check
+check-kernels: $(BUILD)/tunown $(HELPER_BINS)
+	TUNOWN=$(abspath $(BUILD)/tunown) TUNOWN_TESTBIN=$(abspath $(BUILD)/tests) \
+	  tests/vm/check-kernels build/kernels $(VM_TESTS:%=tests/integration/%.bats)
 
 # make soak [SOAK_STEPS=20000] [TUNOWN_SEED=N]: the model-based test of
 # tests/model/model.py (make check runs 250 steps of it) for many steps, as
@@ -230,7 +244,7 @@ DEB_PKGS := build-essential pkg-config libnl-3-dev libnl-route-3-dev libcap-dev 
             libcap2-bin bash-completion zsh fish strace clang valgrind cppcheck \
             golang-go golang-github-appc-cni-dev containernetworking-plugins dpkg-dev \
             python3 qemu-system-x86 socat \
-            podman crun conmon busybox-static
+            podman crun conmon busybox-static kmod
 deps:
 	@if command -v apt-get >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS); \
