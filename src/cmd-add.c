@@ -13,6 +13,7 @@
 #include "device.h"
 #include "holders.h"
 #include "journal.h"
+#include "kprobe.h"
 #include "ids.h"
 #include "parse.h"
 #include "routes.h"
@@ -30,7 +31,9 @@ const char add_help[] =
 	"  --tun, --tap        mode (default: tun when NAME starts with \"tun\", else tap)\n"
 	"  --user USER         owner, a name or uid: it may attach without capabilities\n"
 	"  --group GROUP       group, a name or gid: its members may attach\n"
-	"  --any-user          no owner or group: every user who can open /dev/net/tun may attach\n"
+	"  --any-user          no owner or group: every user who can open /dev/net/tun may\n"
+	"                      attach, or, on kernels that ask for it, CAP_NET_ADMIN only\n"
+	"                      (add tests this kernel and warns)\n"
 	"  --address CIDR      an IPv4 or IPv6 address with prefix (repeatable); after a\n"
 	"                      comma, nodad (IPv6: usable at once, no duplicate detection)\n"
 	"                      and noprefixroute (no route for the prefix)\n"
@@ -359,6 +362,8 @@ int add_main(int argc, char **argv)
 	printf("%s: %s\n", s.name, outcome_text(&out, false, text, sizeof(text)));
 	if (out.kind == DEV_CREATED && s.uid != ID_NONE && s.gid != ID_NONE)
 		errorf("add", "note: '%s' has both an owner and a group; the kernel then lets a program attach only when it matches both", s.name);
+	if (out.kind == DEV_CREATED && s.any_user && kprobe_ownerless_warning(s.name, text, sizeof(text)))
+		errorf("add", "%s", text);
 	r = EXIT_DONE;
 out:
 	journal_close(&j, false);

@@ -22,6 +22,7 @@
 #include "device.h"
 #include "holders.h"
 #include "journal.h"
+#include "kprobe.h"
 #include "linkset.h"
 #include "output.h"
 #include "parse.h"
@@ -334,6 +335,9 @@ static int apply_netns(const struct config *c, size_t *idx, size_t nidx, bool *b
 		}
 		report(o, s->name, netns, result_word(&out, o->dry_run),
 		       out.kind == DEV_CHANGED ? out.changes : NULL, NULL);
+		if (out.kind == DEV_CREATED && s->any_user &&
+		    kprobe_ownerless_warning(s->name, text, sizeof(text)))
+			errorf("apply", "%s:%u: %s", s->file ? s->file : "-", s->line, text);
 	}
 out:
 	journal_close(&j, o->dry_run);

@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "config.h"
 #include "ids.h"
+#include "kprobe.h"
 #include "linkset.h"
 #include "netns.h"
 #include "output.h"
@@ -127,7 +128,10 @@ static void audit_link(const struct link *l, const struct devspec *s, struct aud
 
 	memset(a, 0, sizeof(*a));
 	if (l->owner == ID_NONE && l->group == ID_NONE) {
-		f = note(a, "ownerless", A_WARN, "no owner and no group: every user who can open /dev/net/tun may attach");
+		if (kprobe_ownerless(false) == OWNERLESS_CAPABILITY)
+			f = note(a, "ownerless", A_WARN, "no owner and no group: this kernel lets only CAP_NET_ADMIN attach to such a device (kernels differ here)");
+		else
+			f = note(a, "ownerless", A_WARN, "no owner and no group: every user who can open /dev/net/tun may attach");
 		snprintf(f->fix, sizeof(f->fix), "tunown add %s --user USER (or --group GROUP)", l->name);
 	}
 	if (l->owner != ID_NONE && !user_name(l->owner)) {

@@ -25,7 +25,7 @@
 #include "creds.h"
 #include "diagnose.h"
 #include "ids.h"
-#include "netns.h"
+#include "kprobe.h"
 #include "output.h"
 #include "parse.h"
 #include "privs.h"
@@ -430,6 +430,9 @@ static void print_json(const struct check_input *in, const char *user, const str
 		out_obj_end();
 	}
 	out_objs_end();
+	out_str("ownerless_rule", "ownerless rule", in->link && in->link->is_tun &&
+		in->link->owner == ID_NONE && in->link->group == ID_NONE ?
+		ownerless_rule_name(in->ownerless) : NULL);
 	out_str("flags", "flags", tun_flags_string(v->flags, b, sizeof(b)));
 	out_str("requested_flags", "requested flags", tun_flags_string(v->req_flags, b, sizeof(b)));
 	out_str("probe", "probe", !p->run ? NULL : p->err ? errno_name(p->err, b, sizeof(b)) : "ok");
@@ -629,6 +632,9 @@ int check_main(int argc, char **argv)
 	}
 	if (found && link.is_tun)
 		find_holders(&link, &holders, &in);
+	/* Kernels differ on who may attach to such a device: this one is asked. */
+	if (found && link.is_tun && link.owner == ID_NONE && link.group == ID_NONE)
+		in.ownerless = kprobe_ownerless(false);
 	make_labels(&o, &b, in.link, &t);
 	in.user = t.user;
 	/* Root checking itself: a fix says "--user root" only when root is meant. */

@@ -401,6 +401,14 @@ static void check_type(struct ctx *x, enum tun_mode mode, bool mq)
 	}
 }
 
+/* A device without owner and group on a kernel that opens such devices to CAP_NET_ADMIN only. */
+static bool ownerless_closed(const struct check_input *in)
+{
+	const struct link *l = in->link;
+
+	return l->owner == ID_NONE && l->group == ID_NONE && in->ownerless == OWNERLESS_CAPABILITY;
+}
+
 /* Owner and group; returns whether they admit the credentials. */
 static bool check_ids(struct ctx *x, enum level level)
 {
@@ -416,11 +424,19 @@ static bool check_ids(struct ctx *x, enum level level)
 	char fix[FINDING_TEXT];
 	struct finding *f;
 
-	if (owner_ok && group_ok)
+	if (owner_ok && group_ok && !ownerless_closed(in))
 		return true;
 	if (level == LEVEL_FAIL && x->cap_counts)
 		level = LEVEL_INFO;
 	owner_fix(in, fix, sizeof(fix));
+	if (ownerless_closed(in)) {
+		f = add(x, "ownerless-needs-capability", level, -EPERM);
+		say(f->message, "'%s' has neither owner nor group, and this kernel lets only "
+		    "CAP_NET_ADMIN attach to such a device (a throwaway device without owner "
+		    "showed it; kernels differ here): EPERM", in->name);
+		say(f->fix, "%s, or give it a group: tunown add %s --group GROUP", fix, in->name);
+		return false;
+	}
 	if (!owner_ok && l->owner == 0) {
 		f = add(x, "needs-capability", level, -EPERM);
 		say(f->message, "'%s' is owned by root: nothing but CAP_NET_ADMIN in the "
@@ -469,7 +485,10 @@ static void note_self_capability(struct ctx *x)
 	struct finding *f = add(x, "self-capability", LEVEL_INFO, 0);
 	char ids[FINDING_TEXT] = "";
 
-	if (in->owner && in->group)
+	if (!in->owner && !in->group)
+		snprintf(ids, sizeof(ids), "without owner and group, which this kernel opens to "
+			 "CAP_NET_ADMIN only");
+	else if (in->owner && in->group)
 		snprintf(ids, sizeof(ids), "owned by %s, group %s", in->owner, in->group);
 	else
 		snprintf(ids, sizeof(ids), "%s %s", in->owner ? "owned by" : "with the group",
@@ -546,8 +565,15 @@ static void conclude_ok(struct ctx *x, const char *rule)
 	put_first(v, &f);
 	if (!strcmp(rule, "ownerless")) {
 		struct finding *w = add(x, "ownerless", LEVEL_WARN, 0);
-		say(w->message, "'%s' has neither owner nor group: any user who can open "
-		    "%s may attach to it", in->name, in->node ? in->node->path : "/dev/net/tun");
+		const char *node = in->node ? in->node->path : "/dev/net/tun";
+
+		if (in->ownerless == OWNERLESS_ANYONE)
+			say(w->message, "'%s' has neither owner nor group: this kernel lets any "
+			    "user who can open %s attach to it", in->name, node);
+		else
+			say(w->message, "'%s' has neither owner nor group: any user who can open "
+			    "%s may attach to it, unless the kernel asks for CAP_NET_ADMIN there "
+			    "(some do; tunown could not test this one)", in->name, node);
 		say(w->fix, "give it an owner or a group: tunown add %s --user %s",
 		    in->name, in->login);
 	}
@@ -611,7 +637,8 @@ static void check_device(struct ctx *x, enum tun_mode mode, bool mq)
 	/* Dry run of the ids to know whether a capability story belongs first. */
 	ids_ok = (l->owner == ID_NONE || l->owner == in->creds->uid) &&
 		 (l->group == ID_NONE || l->group == in->creds->gid ||
-		  has_group(in->creds->groups, in->creds->ngroups, l->group));
+		  has_group(in->creds->groups, in->creds->ngroups, l->group)) &&
+		 !ownerless_closed(in);
 	if (!ids_ok && !x->cap_counts && explain_first) {
 		explain_userns(x, LEVEL_FAIL);
 		explain_filecaps(x, LEVEL_FAIL);
@@ -694,6 +721,16 @@ bool diagnose_probe(const struct check_input *in, struct verdict *v, int err)
 		    "check' as root to name it");
 		say(f.fix, "stop the holder first, or recreate the device with --multi-queue "
 		    "so that several queues can attach");
+	} else if (v->probe_err == 0 && err == -EPERM && in->link && in->link->is_tun &&
+		   in->link->owner == ID_NONE && in->link->group == ID_NONE &&
+		   in->ownerless == OWNERLESS_UNKNOWN && !v->probe_cap) {
+		/* What a kernel that opens ownerless devices to CAP_NET_ADMIN only does. */
+		f.code = "ownerless-needs-capability";
+		say(f.message, "'%s' has neither owner nor group, and the real attempt got "
+		    "EPERM: this kernel lets only CAP_NET_ADMIN attach to such a device "
+		    "(kernels differ here)", in->name);
+		say(f.fix, "give it an owner or a group: tunown add %s --user %s", in->name,
+		    in->login);
 	} else if (v->probe_err == 0 && (err == -EACCES || err == -EPERM)) {
 		f.code = "lsm-denied";
 		say(f.message, "the rules let %s attach to '%s', but the real attempt got %s: "

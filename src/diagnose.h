@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "holders.h"
+#include "kprobe.h"
 #include "types.h"
 
 /* Where the process's user namespace sits against the one owning the device's netns. */
@@ -93,6 +94,9 @@ struct check_input {
 	const struct filecaps *binary;  /* NULL: no program named */
 	bool exe;                   /* binary is /proc/PID/exe, already started */
 
+	enum ownerless_rule ownerless;  /* this kernel's rule for a device without
+				     * owner and group (kprobe.h) */
+
 	enum tun_mode mode;         /* what the program asks; MODE_UNSET: the device's */
 	int multi_queue;            /* -1: the device's */
 };
@@ -129,8 +133,11 @@ void diagnose(const struct check_input *in, struct verdict *v);
 
 /*
  * Weighs a real attempt (0 or -errno) against the prediction. When they
- * differ the kernel is right: a yes turned into EACCES/EPERM is lsm-denied
- * (an LSM or a device cgroup decided), any other difference probe-disagrees;
+ * differ the kernel is right: a yes turned into EPERM on a device without
+ * owner and group, where the kernel's rule for those is unknown, is
+ * ownerless-needs-capability; a yes turned into EACCES/EPERM otherwise is
+ * lsm-denied (an LSM or a device cgroup decided), any other difference
+ * probe-disagrees;
  * the verdict follows the attempt. Returns whether they agreed.
  */
 bool diagnose_probe(const struct check_input *in, struct verdict *v, int err);

@@ -18,6 +18,12 @@ tun_attr() {
 	link_field "$1" ".linkinfo.info_data.$2"
 }
 
+# attach_as USER DEV RESULT: a real TUNSETIFF by USER gives RESULT (ok, EPERM, ...).
+attach_as() {
+	run_attach "$1" "$2"
+	assert_output "$3"
+}
+
 is_up() {
 	link_json "$1" | jq -e '.[0].flags | index("UP")' >/dev/null
 }
@@ -90,15 +96,34 @@ tap0"
 	assert_equal "$stderr" ""
 }
 
-@test "add: --any-user makes a device without owner or group that anyone may attach" {
-	run_tunown -0 add tap0 --any-user
+@test "add: --any-user makes a device without owner or group; warns where the kernel asks for CAP_NET_ADMIN" {
+	local rule
+	rule=$(ownerless_rule)
+	run_tunown -0 --separate-stderr add tap0 --any-user
 	assert_output "tap0: created"
 	assert_equal "$(tun_attr tap0 user)" null
 	assert_equal "$(tun_attr tap0 group)" null
 	assert_equal "$(tun_attr tap0 persist)" true
-	run_attach bob tap0
-	assert_success
-	assert_output ok
+	if [ "$rule" = anyone ]; then
+		assert_equal "$stderr" ""
+		attach_as bob tap0 ok
+	else
+		assert_contains "$stderr" "warning: 'tap0' has neither owner nor group, and this kernel lets only CAP_NET_ADMIN attach"
+		assert_equal "${#stderr_lines[@]}" 1
+		attach_as bob tap0 EPERM
+	fi
+}
+
+@test "add: --any-user warns only when it creates: not again, not when it refuses" {
+	run_tunown -0 add tap0 --any-user
+	run_tunown -0 --separate-stderr add tap0 --any-user
+	assert_output "tap0: unchanged"
+	assert_equal "$stderr" ""
+	run_tunown -0 add tap1 --user alice
+	run_tunown --separate-stderr add tap1 --any-user
+	assert_failure
+	refute [ -z "$stderr" ]
+	[[ "$stderr" != *warning* ]] || fail "a warning with the refusal: $stderr"
 }
 
 @test "add: --multi-queue --vnet-hdr --pi are the device's flags" {

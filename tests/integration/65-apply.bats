@@ -1036,3 +1036,26 @@ tap1"
 	assert_equal "$(snapshot)" "$before"
 	assert_equal "$(tun_attr tap0 user)" alice
 }
+
+@test "apply any-user: a warning on creation where the kernel lets only CAP_NET_ADMIN in, not after" {
+	local rule
+	rule=$(ownerless_rule)
+	conf free.conf <<-'EOF'
+		[tap0]
+		any-user = yes
+	EOF
+	for dry in --dry-run ""; do
+		run_tunown -0 --separate-stderr apply $dry "$CONF/free.conf"
+		if [ "$rule" = anyone ]; then
+			assert_equal "$stderr" ""
+		else
+			assert_contains "$stderr" "free.conf:1: warning: 'tap0' has neither owner nor group, and this kernel lets only CAP_NET_ADMIN attach"
+		fi
+	done
+	assert_output "tap0: created"
+	run_tunown -0 --separate-stderr apply "$CONF/free.conf"
+	assert_output "tap0: unchanged"
+	assert_equal "$stderr" ""
+	run_attach bob tap0
+	assert_output "$([ "$rule" = anyone ] && echo ok || echo EPERM)"
+}

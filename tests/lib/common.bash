@@ -16,6 +16,8 @@
 #   add_plain_link NAME      a link of another kind (dummy, else ifb, else bridge)
 #   add_altname DEV NAME     give DEV the alternative name NAME (skips the test
 #                            when the kernel or ip cannot)
+#   ownerless_rule           this kernel's rule for a device without owner and
+#                            group, from a real attach by bob: anyone, capability
 #   run_attach USER NAME [attach options]   `run` the attach helper as USER
 #   readme_block MARKER      the README's ```json block after <!-- MARKER -->
 #   hold_device USER NAME [attach options]   keep NAME attached as USER
@@ -151,6 +153,25 @@ ns_state() {
 		addrs: ([.addr_info[]? | select(.scope != "link")
 			| "\(.local)/\(.prefixlen)"] | sort)
 	}]'
+}
+
+# Kernels differ on a device with neither owner nor group: 6.1 lets anyone
+# in, those with the fix "tun: Require CAP_NET_ADMIN to attach to an
+# ownerless device" only CAP_NET_ADMIN. A real attach by bob to one that ip
+# made (not tunown: this is what tunown is weighed against) says which.
+ownerless_rule() {
+	local out
+	in_ns ip tuntap add dev taprule mode tap
+	out=$(as_user bob "$TESTBIN/attach" taprule) || true
+	in_ns ip link del taprule
+	case "$out" in
+	ok) echo anyone ;;
+	EPERM) echo capability ;;
+	*)
+		echo "# ownerless_rule: bob's attach gave '$out'" >&2
+		return 1
+		;;
+	esac
 }
 
 HOLD_PID=

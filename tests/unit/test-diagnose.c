@@ -191,6 +191,50 @@ static void test_ownerless_warns(void **state)
 	assert_string_equal(fx.v.f[0].code, "ok");
 }
 
+/* A kernel with the fix: only CAP_NET_ADMIN attaches to a device without owner and group. */
+static void test_ownerless_needs_capability(void **state)
+{
+	fx.link.owner = ID_NONE;
+	fx.in.ownerless = OWNERLESS_CAPABILITY;
+	run();
+	assert_false(fx.v.ok);
+	assert_string_equal(fx.v.cause, "ownerless-needs-capability");
+	assert_int_equal(fx.v.err, -EPERM);
+	assert_int_equal(fx.v.probe_err, -EPERM);
+	assert_false(has("ownerless"));
+	/* The real attempt agrees: EPERM, no LSM blamed. */
+	assert_true(diagnose_probe(&fx.in, &fx.v, -EPERM));
+	assert_string_equal(fx.v.cause, "ownerless-needs-capability");
+
+	reset(state);
+	fx.link.owner = ID_NONE;
+	fx.in.ownerless = OWNERLESS_CAPABILITY;
+	fx.creds.cap_net_admin = true;
+	fx.in.self = false;
+	run();
+	assert_true(fx.v.ok);
+	assert_string_equal(fx.v.rule, "capability");
+}
+
+/* A kernel that could not be tested: a real EPERM on such a device is the rule, not an LSM. */
+static void test_ownerless_unknown_eperm(void **state)
+{
+	fx.link.owner = ID_NONE;
+	run();
+	assert_true(fx.v.ok);
+	assert_non_null(strstr(get("ownerless")->message, "could not test"));
+	assert_false(diagnose_probe(&fx.in, &fx.v, -EPERM));
+	assert_string_equal(fx.v.cause, "ownerless-needs-capability");
+
+	reset(state);
+	fx.link.owner = ID_NONE;
+	fx.in.ownerless = OWNERLESS_ANYONE;
+	run();
+	assert_null(strstr(get("ownerless")->message, "could not test"));
+	assert_false(diagnose_probe(&fx.in, &fx.v, -EPERM));
+	assert_string_equal(fx.v.cause, "lsm-denied");
+}
+
 static void test_type_rules_in_kernel_order(void **state)
 {
 	fx.link.owner = 1002;
@@ -423,7 +467,8 @@ int main(void)
 		T(test_capability_rescues), T(test_child_userns_capability_does_not_count),
 		T(test_ancestor_userns_counts), T(test_group_member),
 		T(test_group_mismatch_and_stale), T(test_owner_and_group_both_needed),
-		T(test_ownerless_warns), T(test_type_rules_in_kernel_order), T(test_flags),
+		T(test_ownerless_warns), T(test_ownerless_needs_capability),
+		T(test_ownerless_unknown_eperm), T(test_type_rules_in_kernel_order), T(test_flags),
 		T(test_no_device_lists_similar), T(test_not_tun), T(test_busy_names_holders),
 		T(test_node), T(test_binary_grants), T(test_binary_reasons_come_first),
 		T(test_traced_and_nnp), T(test_bounding_set_stops_execve), T(test_other_netns),
