@@ -12,24 +12,9 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "escape.h"
 #include "privs.h"
 #include "types.h"
-
-/* Control characters in a message (a name holding a newline or an escape
- * sequence) are shown escaped: one line, and nothing that drives the terminal. */
-static void put_escaped(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\n')
-			fputs("\\n", stderr);
-		else if (*p == '\t')
-			fputs("\\t", stderr);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
-		else
-			fputc(*p, stderr);
-	}
-}
 
 static void vsay(const char *verb, const char *fmt, va_list ap, const char *tail)
 {
@@ -39,7 +24,8 @@ static void vsay(const char *verb, const char *fmt, va_list ap, const char *tail
 	fputs("tunown: ", stderr);
 	if (verb)
 		fprintf(stderr, "%s: ", verb);
-	put_escaped(text);
+	/* A name holding a newline or an escape sequence: one line still, nothing that drives the terminal. */
+	escape_put(stderr, text, 0);
 	if (tail)
 		fputs(tail, stderr);
 	fputc('\n', stderr);

@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "config.h"
 #include "device.h"
+#include "escape.h"
 #include "holders.h"
 #include "journal.h"
 #include "kprobe.h"
@@ -48,13 +49,14 @@ struct opts {
 };
 
 /* "NAME[@NETNS]: RESULT[ (CHANGES)]", one line a device: plain stdio, which at
- * thousands of devices costs a fifth of one printf with seven conversions. */
+ * thousands of devices costs a fifth of one printf with seven conversions. A
+ * name prune found in the kernel may hold any byte: escaped. */
 static void print_result(const char *name, const char *netns, const char *result, const char *changes)
 {
-	fputs(name, stdout);
+	escape_put(stdout, name, 0);
 	if (netns) {
 		putchar('@');
-		fputs(netns, stdout);
+		escape_put(stdout, netns, 0);
 	}
 	fputs(": ", stdout);
 	fputs(result, stdout);

@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
+#include "escape.h"
 #include "ids.h"
 #include "kprobe.h"
 #include "linkset.h"
@@ -232,9 +233,9 @@ static int audit_one(const struct link *l, void *data)
 			out_str("fix", "fix", f->fix[0] ? f->fix : NULL);
 			out_obj_end();
 		} else {
-			printf("  %s %s: %s\n", level_word(f->level), f->code, f->message);
+			escape_line(stdout, "  %s %s: %s", level_word(f->level), f->code, f->message);
 			if (f->fix[0])
-				printf("    fix: %s\n", f->fix);
+				escape_line(stdout, "    fix: %s", f->fix);
 		}
 	}
 	out_objs_end();

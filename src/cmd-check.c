@@ -24,6 +24,7 @@
 #include "commands.h"
 #include "creds.h"
 #include "diagnose.h"
+#include "escape.h"
 #include "ids.h"
 #include "kprobe.h"
 #include "output.h"
@@ -375,20 +376,21 @@ static void print_text(const struct check_input *in, const struct verdict *v,
 {
 	char b1[128], b2[128], e[16];
 
+	/* Names and messages carry what the kernel and /proc report (names, commands): escaped. */
 	if (v->ok)
-		printf("%s: %s can attach (%s)\n", in->name, in->user,
-		       v->rule ? v->rule : "the kernel says so");
+		escape_line(stdout, "%s: %s can attach (%s)", in->name, in->user,
+			    v->rule ? v->rule : "the kernel says so");
 	else
-		printf("%s: %s cannot attach: %s (%s)\n", in->name, in->user, v->cause,
-		       errno_name(v->err, e, sizeof(e)));
+		escape_line(stdout, "%s: %s cannot attach: %s (%s)", in->name, in->user, v->cause,
+			    errno_name(v->err, e, sizeof(e)));
 	for (size_t i = 0; i < v->n; i++) {
 		const struct finding *f = &v->f[i];
 
 		if (!strcmp(f->code, "ok"))
 			continue;
-		printf("  %s%s: %s\n", f->code, level_name(f->level), f->message);
+		escape_line(stdout, "  %s%s: %s", f->code, level_name(f->level), f->message);
 		if (*f->fix)
-			printf("    fix: %s\n", f->fix);
+			escape_line(stdout, "    fix: %s", f->fix);
 	}
 	tun_flags_string(v->flags, b1, sizeof(b1));
 	tun_flags_string(v->req_flags, b2, sizeof(b2));
@@ -397,7 +399,7 @@ static void print_text(const struct check_input *in, const struct verdict *v,
 	else
 		printf("flags: %s\n", b1);
 	if (!p->run)
-		printf("probe: not run: %s\n", p->skipped);
+		escape_line(stdout, "probe: not run: %s", p->skipped);
 	else if (p->agrees)
 		printf("probe: %s, as predicted\n", p->err ? errno_name(p->err, e, sizeof(e)) : "ok");
 	else

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "holders.h"
 #include "netns.h"
 #include "commands.h"
@@ -83,7 +84,7 @@ static const char *holder_word(const struct holder *h, bool queues, char *buf, s
 	char comm[sizeof(h->comm) * 4], who[32];
 	const char *user = h->uid != ID_NONE ? user_name(h->uid) : NULL;
 
-	for (char *c = table_escape(h->comm, comm, sizeof(comm)); *c; c++)
+	for (char *c = escape(h->comm, comm, sizeof(comm), 0); *c; c++)
 		if (*c == ' ' || *c == ',' || *c == '(' || *c == ')')
 			*c = '_';
 	if (user)

@@ -13,6 +13,7 @@
 
 #include "cmd-add.h"
 #include "config.h"
+#include "escape.h"
 #include "ids.h"
 #include "parse.h"
 #include "routes.h"
@@ -81,8 +82,11 @@ void config_errors_free(struct config_errors *e)
 
 void config_errors_print(const struct config_errors *e, FILE *out)
 {
-	for (size_t i = 0; i < e->n; i++)
-		fprintf(out, "%s\n", e->v[i].text);
+	/* Values are quoted escaped already; file names are not. */
+	for (size_t i = 0; i < e->n; i++) {
+		escape_put(out, e->v[i].text, 0);
+		putc('\n', out);
+	}
 	if (e->dropped)
 		fprintf(out, "(%zu more errors not shown)\n", e->dropped);
 }
@@ -126,36 +130,15 @@ nomem:
 #define perr(p, line, ...) add_error((p)->errs, &(p)->nomem, (p)->file, (line), __VA_ARGS__)
 
 /*
- * A value as messages show it: at most 48 characters (cut on a character
- * boundary), control bytes and quotes escaped, so that no input can garble
- * the terminal or the one-line format. Lines reach here as valid UTF-8.
+ * A value as messages show it: at most 52 bytes (cut before a character,
+ * marked "..."), control bytes and quotes escaped, so that no input can
+ * garble the terminal or the one-line format.
  */
-#define QUOTE_MAX 48
-#define QUOTE_SIZE (QUOTE_MAX * 4 + 4)
+#define QUOTE_SIZE 56
 
 static const char *quote(const char *s, char buf[QUOTE_SIZE])
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, chars = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		bool starts_char = (*p & 0xc0) != 0x80;
-		if (starts_char && ++chars > QUOTE_MAX) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (*p < 0x20 || *p == 0x7f || *p == '\'' || *p == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[*p >> 4];
-			buf[o++] = hex[*p & 15];
-		} else {
-			buf[o++] = (char)*p;
-		}
-	}
-	buf[o] = '\0';
-	return buf;
+	return escape(s, buf, QUOTE_SIZE, ESCAPE_QUOTES);
 }
 
 /* Text checks */

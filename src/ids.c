@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Users and groups through the C library's databases (NSS). */
-#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -16,7 +15,9 @@ static int resolve(const char *s, uint32_t *id, const char **why, bool user)
 		*why = "empty";
 		return -EINVAL;
 	}
-	if (isdigit((unsigned char)*s))
+	/* Digits only are an id; anything else is a name, also one that starts with a
+	 * digit ("1alice": useradd takes it). */
+	if (s[strspn(s, "0123456789")] == '\0')
 		return parse_id(s, id, why);
 	if (user) {
 		struct passwd *pw = getpwnam(s);

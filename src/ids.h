@@ -5,7 +5,10 @@
 
 #include <stdint.h>
 
-/* 0, or -EINVAL (not a number in range) / -ENOENT (no such name), with *why. */
+/*
+ * Digits only are an id, anything else a name (also "1alice", which useradd
+ * takes): 0, or -EINVAL (a number out of range) / -ENOENT (no such name), with *why.
+ */
 int resolve_user(const char *s, uint32_t *uid, const char **why);
 int resolve_group(const char *s, uint32_t *gid, const char **why);
 /* The name, or NULL when the database has none; the buffer is static (cached). */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "output.h"
 
 /* Nesting: an array or object at each level, and whether it has members yet. */
@@ -109,7 +110,8 @@ void out_obj_begin(const char *title)
 		member(NULL);
 		push('{');
 	} else if (title) {
-		fprintf(o.f, o.fmt == OUT_LINE ? "%s:" : "%s\n", title);
+		escape_put(o.f, title, 0);
+		fputs(o.fmt == OUT_LINE ? ":" : "\n", o.f);
 	}
 }
 
@@ -135,7 +137,7 @@ void out_str(const char *key, const char *lbl, const char *val)
 		return;
 	}
 	label(lbl);
-	fputs(val ? val : "-", o.f);
+	escape_put(o.f, val ? val : "-", 0);
 	end_field();
 }
 
@@ -181,8 +183,11 @@ void out_id(const char *key, const char *name_key, const char *lbl, bool set, ui
 	label(lbl);
 	if (!set)
 		fputs("-", o.f);
-	else if (name)
-		fprintf(o.f, "%llu(%s)", (unsigned long long)val, name);
+	else if (name) {
+		fprintf(o.f, "%llu(", (unsigned long long)val);
+		escape_put(o.f, name, 0);
+		fputc(')', o.f);
+	}
 	else
 		fprintf(o.f, "%llu", (unsigned long long)val);
 	end_field();
@@ -206,7 +211,8 @@ void out_strs_item(const char *val)
 		out_json_string(o.f, val);
 		return;
 	}
-	fprintf(o.f, "%s%s", o.strs ? (o.fmt == OUT_LINE ? "," : " ") : "", val);
+	fputs(o.strs ? (o.fmt == OUT_LINE ? "," : " ") : "", o.f);
+	escape_put(o.f, val, 0);
 	o.strs++;
 }
 

@@ -5,23 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "parse.h"
 #include "table.h"
-
-/* Control bytes and DEL of s as \xNN into buf, cut to fit len. */
-char *table_escape(const char *s, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < len; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", *p);
-		else
-			buf[o++] = (char)*p;
-	}
-	buf[o] = '\0';
-	return buf;
-}
 
 /* Escapes s, and in every column but the last turns spaces into '_' too. */
 static char *cell(const char *s, bool last)
@@ -30,7 +16,7 @@ static char *cell(const char *s, bool last)
 
 	if (!s || !*s)
 		s = "-";
-	table_escape(s, buf, sizeof(buf));
+	escape(s, buf, sizeof(buf), 0);
 	if (!last)
 		for (char *p = buf; *p; p++)
 			if (*p == ' ')

@@ -25,7 +25,5 @@ int table_init(struct table *t, size_t ncols, const char *const *header);
 int table_add(struct table *t, const char *const *cells);
 void table_print(const struct table *t, FILE *f);
 void table_free(struct table *t);
-/* Control bytes and DEL of s as \xNN into buf, cut to fit len. */
-char *table_escape(const char *s, char *buf, size_t len);
 
 #endif

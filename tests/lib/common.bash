@@ -20,7 +20,8 @@
 #                            group, from a real attach by bob: anyone, capability
 #   run_attach USER NAME [attach options]   `run` the attach helper as USER
 #   readme_block MARKER      the README's ```json block after <!-- MARKER -->
-#   hold_device USER NAME [attach options]   keep NAME attached as USER
+#   hold_device USER NAME [attach options]   keep NAME attached as USER (with
+#                            $ATTACH_BIN, a copy of attach, when set)
 #   release_device           let go of it again
 
 bats_require_minimum_version 1.5.0
@@ -185,7 +186,7 @@ hold_device() {
 
 	rm -f "$fifo" "$out"
 	mkfifo "$fifo"
-	as_user "$user" "$TESTBIN/attach" "$@" --hold <"$fifo" >"$out" 2>&1 3>&- &
+	as_user "$user" "${ATTACH_BIN:-$TESTBIN/attach}" "$@" --hold <"$fifo" >"$out" 2>&1 3>&- &
 	HOLD_PID=$!
 	exec {HOLD_FD}>"$fifo"
 	for ((i = 0; i < 500; i++)); do
