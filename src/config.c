@@ -45,7 +45,11 @@ struct parser {
 	unsigned failed;            /* keys of this section with a faulty line (FAILED_*) */
 	unsigned last_addr_line;
 	unsigned v6_line;           /* the first IPv6 address of this section */
+	size_t bytes;               /* read from this file, up to CONFIG_MAX_SIZE */
 	struct devspec cur;
+	/* Room in cur.addrs and cur.routes, and the line of each (for "listed twice"). */
+	size_t addr_cap, route_cap;
+	unsigned *addr_line, *route_line;
 	struct id_cache users, groups;
 };
 
@@ -77,6 +81,7 @@ void config_errors_free(struct config_errors *e)
 	for (size_t i = 0; i < e->n; i++)
 		free(e->v[i].text);
 	free(e->v);
+	free(e->stopped);
 	config_errors_init(e);
 }
 
@@ -89,6 +94,10 @@ void config_errors_print(const struct config_errors *e, FILE *out)
 	}
 	if (e->dropped)
 		fprintf(out, "(%zu more errors not shown)\n", e->dropped);
+	if (e->stopped) {
+		escape_put(out, e->stopped, 0);
+		putc('\n', out);
+	}
 }
 
 static void add_error(struct config_errors *e, int *nomem, const char *file, unsigned line,
@@ -246,6 +255,28 @@ static int set_group(struct parser *p, const char *v, const char **why)
 	return lookup_id(&p->groups, v, &p->cur.gid, why, resolve_group);
 }
 
+/*
+ * Makes room for one more item in *v (n items of size each, *cap of room) and
+ * in *lines beside it, doubling: 0 or -ENOMEM.
+ */
+static int make_room(void **v, size_t size, size_t n, size_t *cap, unsigned **lines)
+{
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? *cap * 2 : 8;
+	void *nv = realloc(*v, c * size);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	unsigned *nl = realloc(*lines, c * sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	*lines = nl;
+	*cap = c;
+	return 0;
+}
+
+/* A repeated address is found at the section's end, once its peer is known (check_repeats). */
 static int set_address(struct parser *p, const char *v, const char **why)
 {
 	struct ipaddr a;
@@ -253,17 +284,10 @@ static int set_address(struct parser *p, const char *v, const char **why)
 
 	if (parse_address(v, &a, why) < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < s->naddrs; i++) {
-		if (ipaddr_equal(&s->addrs[i], &a)) {
-			*why = "listed twice in this section";
-			return -EINVAL;
-		}
-	}
-	struct ipaddr *n = realloc(s->addrs, (s->naddrs + 1) * sizeof(*n));
-	if (!n)
+	if (make_room((void **)&s->addrs, sizeof(*s->addrs), s->naddrs, &p->addr_cap, &p->addr_line) < 0)
 		return -ENOMEM;
-	n[s->naddrs++] = a;
-	s->addrs = n;
+	p->addr_line[s->naddrs] = p->line;
+	s->addrs[s->naddrs++] = a;
 	p->last_addr_line = p->line;
 	if (a.family == AF_INET6 && !p->v6_line)
 		p->v6_line = p->line;
@@ -304,11 +328,11 @@ static int set_route(struct parser *p, const char *v, const char **why)
 
 	if (parse_route(v, &r, why) < 0)
 		return -EINVAL;
-	if (routes_have(s->routes, s->nroutes, &r)) {
-		*why = "listed twice in this section";
-		return -EINVAL;
-	}
-	return spec_add_route(s, &r);
+	if (make_room((void **)&s->routes, sizeof(*s->routes), s->nroutes, &p->route_cap, &p->route_line) < 0)
+		return -ENOMEM;
+	p->route_line[s->nroutes] = p->line;
+	s->routes[s->nroutes++] = r;
+	return 0;
 }
 
 static int set_mtu(struct parser *p, const char *v, const char **why)
@@ -434,18 +458,63 @@ static int find_key(const char *word)
 	return -1;
 }
 
-/* The device index: (name, netns) to position in c->devs */
+/* Indexes of positions: the devices of a config, the addresses and routes of a section */
 
-static uint32_t hash_dev(const char *name, const char *netns)
+static uint32_t fnv(uint32_t h, const void *data, size_t n)
 {
-	uint32_t h = 2166136261u;
-
-	for (const char *s = name; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	h = (h ^ 0xff) * 16777619u;
-	for (const char *s = netns ? netns : ""; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
+	for (const unsigned char *b = data; n--; b++)
+		h = (h ^ *b) * 16777619u;
 	return h;
+}
+
+#define FNV_START 2166136261u
+
+/* Notes that the item at POS hashes to HASH: 0 or -ENOMEM. */
+static int posindex_add(struct posindex *x, uint32_t hash, size_t pos)
+{
+	if ((x->n + 1) * 2 > x->size) {
+		size_t size = x->size ? x->size * 2 : 64;
+		struct posindex_slot *v = calloc(size, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		for (size_t i = 0; i < x->size; i++) {
+			if (!x->slot[i].pos)
+				continue;
+			size_t j = x->slot[i].hash & (size - 1);
+			while (v[j].pos)
+				j = (j + 1) & (size - 1);
+			v[j] = x->slot[i];
+		}
+		free(x->slot);
+		x->slot = v;
+		x->size = size;
+	}
+	size_t j = hash & (x->size - 1);
+	while (x->slot[j].pos)
+		j = (j + 1) & (x->size - 1);
+	x->slot[j] = (struct posindex_slot){ .hash = hash, .pos = (uint32_t)pos + 1 };
+	x->n++;
+	return 0;
+}
+
+/* The next position noted with HASH, SIZE_MAX when there is none; *step starts at 0. */
+static size_t posindex_next(const struct posindex *x, uint32_t hash, size_t *step)
+{
+	while (x->size) {
+		const struct posindex_slot *sl = &x->slot[(hash + (*step)++) & (x->size - 1)];
+		if (!sl->pos)
+			return SIZE_MAX;
+		if (sl->hash == hash)
+			return sl->pos - 1;
+	}
+	return SIZE_MAX;
+}
+
+static uint32_t hash_dev(const struct devspec *s)
+{
+	const char *netns = s->netns ? s->netns : "";
+
+	return fnv(fnv(FNV_START, s->name, strlen(s->name) + 1), netns, strlen(netns));
 }
 
 static bool same_dev(const struct devspec *a, const struct devspec *b)
@@ -455,51 +524,21 @@ static bool same_dev(const struct devspec *a, const struct devspec *b)
 	return !strcmp(a->name, b->name) && !strcmp(na, nb);
 }
 
-/* The slot holding a device equal to S, or the empty slot where it would go. */
-static uint32_t *index_slot(const struct config *c, const struct devspec *s)
-{
-	size_t mask = c->index_size - 1;
-
-	for (size_t i = hash_dev(s->name, s->netns) & mask;; i = (i + 1) & mask) {
-		uint32_t *slot = &c->index[i];
-		if (!*slot || same_dev(&c->devs[*slot - 1], s))
-			return slot;
-	}
-}
-
-static int index_grow(struct config *c)
-{
-	size_t size = c->index_size ? c->index_size * 2 : 64;
-	uint32_t *old = c->index;
-	size_t old_size = c->index_size;
-
-	c->index = calloc(size, sizeof(*c->index));
-	if (!c->index) {
-		c->index = old;
-		return -ENOMEM;
-	}
-	c->index_size = size;
-	for (size_t i = 0; i < old_size; i++)
-		if (old[i])
-			*index_slot(c, &c->devs[old[i] - 1]) = old[i];
-	free(old);
-	return 0;
-}
-
 static const struct devspec *find_dev(const struct config *c, const struct devspec *s)
 {
-	if (!c->index_size)
-		return NULL;
-	uint32_t *slot = index_slot(c, s);
-	return *slot ? &c->devs[*slot - 1] : NULL;
+	uint32_t h = hash_dev(s);
+	size_t step = 0, i;
+
+	while ((i = posindex_next(&c->index, h, &step)) != SIZE_MAX)
+		if (same_dev(&c->devs[i], s))
+			return &c->devs[i];
+	return NULL;
 }
 
 /* Takes over S's allocations. */
 static int add_dev(struct config *c, struct devspec *s)
 {
 	if (c->ndevs >= UINT32_MAX - 1)
-		return -ENOMEM;
-	if ((c->ndevs + 1) * 2 > c->index_size && index_grow(c) < 0)
 		return -ENOMEM;
 	if (c->ndevs == c->devs_cap) {
 		size_t cap = c->devs_cap ? c->devs_cap * 2 : 16;
@@ -509,13 +548,70 @@ static int add_dev(struct config *c, struct devspec *s)
 		c->devs = n;
 		c->devs_cap = cap;
 	}
-	/* A duplicate keeps pointing at the first definition. */
-	uint32_t *slot = index_slot(c, s);
+	/* A duplicate is not indexed: the index keeps pointing at the first definition. */
+	if (!find_dev(c, s) && posindex_add(&c->index, hash_dev(s), c->ndevs) < 0)
+		return -ENOMEM;
 	c->devs[c->ndevs++] = *s;
-	if (!*slot)
-		*slot = (uint32_t)c->ndevs;
 	devspec_init(s);
 	return 0;
+}
+
+static uint32_t hash_addr(const struct ipaddr *a)
+{
+	size_t n = a->family == AF_INET ? 4 : 16;
+	uint32_t h = fnv(FNV_START, &a->prefixlen, 1);
+
+	h = fnv(h, a->addr, n);
+	return a->has_peer ? fnv(h, a->peer, n) : h;
+}
+
+static uint32_t hash_route(const struct route *r)
+{
+	size_t n = r->family == AF_INET ? 4 : 16;
+	uint32_t h = fnv(FNV_START, &r->dst_len, 1);
+
+	h = fnv(fnv(h, r->dst, n), &r->metric, sizeof(r->metric));
+	return r->has_gw ? fnv(h, r->gw, n) : h;
+}
+
+/*
+ * An address or route listed twice in the section: found at its end (a peer
+ * is part of an address, and comes after it), through an index, so that a
+ * section of 200,000 addresses takes as long as reading them.
+ */
+static void check_repeats(struct parser *p)
+{
+	const struct devspec *s = &p->cur;
+	struct posindex seen = { 0 };
+	char buf[2 * IPADDR_STRLEN + 8];
+	size_t step, j;
+
+	for (size_t i = 0; i < s->naddrs && !p->nomem; i++) {
+		uint32_t h = hash_addr(&s->addrs[i]);
+		for (step = 0; (j = posindex_next(&seen, h, &step)) != SIZE_MAX;)
+			if (ipaddr_equal(&s->addrs[j], &s->addrs[i]))
+				break;
+		if (j != SIZE_MAX)
+			perr(p, p->addr_line[i], "address '%s': listed twice in this section (first at line %u)",
+			     format_ipaddr_peer(&s->addrs[i], buf, sizeof(buf)), p->addr_line[j]);
+		else if (posindex_add(&seen, h, i) < 0)
+			p->nomem = -ENOMEM;
+	}
+	seen.n = 0;
+	if (seen.size)
+		memset(seen.slot, 0, seen.size * sizeof(*seen.slot));
+	for (size_t i = 0; i < s->nroutes && !p->nomem; i++) {
+		uint32_t h = hash_route(&s->routes[i]);
+		for (step = 0; (j = posindex_next(&seen, h, &step)) != SIZE_MAX;)
+			if (route_equal(&s->routes[j], &s->routes[i]))
+				break;
+		if (j != SIZE_MAX)
+			perr(p, p->route_line[i], "route '%s': listed twice in this section (first at line %u)",
+			     format_route(&s->routes[i], buf, sizeof(buf)), p->route_line[j]);
+		else if (posindex_add(&seen, h, i) < 0)
+			p->nomem = -ENOMEM;
+	}
+	free(seen.slot);
 }
 
 /* Sections */
@@ -549,6 +645,7 @@ static void check_section(struct parser *p)
 
 	if (s->mode == MODE_UNSET)
 		s->mode = mode_for_name(s->name);
+	check_repeats(p);
 	if (s->has_mac && s->mode == MODE_TUN && sound(p, KEY(K_MAC) | KEY(K_MODE)))
 		perr(p, p->key_line[K_MAC],
 		     "mac: a tun device has no MAC address (only tap devices do)");
@@ -595,6 +692,7 @@ static void end_section(struct parser *p)
 	}
 	devspec_free(&p->cur);
 	devspec_init(&p->cur);
+	p->addr_cap = p->route_cap = 0;
 	p->in_section = false;
 }
 
@@ -613,8 +711,12 @@ static void begin_section(struct parser *p, char *line)
 	p->v6_line = 0;
 	p->failed = 0;
 	memset(p->key_line, 0, sizeof(p->key_line));
-	if (!close || close[1] != '\0') {
-		perr(p, p->line, "section header '%s': expected '[NAME]' alone on its line",
+	/* A comment may follow: "[tap0]  # vm1". */
+	const char *rest = close ? close + 1 : NULL;
+	while (rest && is_blank(*rest))
+		rest++;
+	if (!rest || (*rest && *rest != '#' && *rest != ';')) {
+		perr(p, p->line, "section header '%s': expected '[NAME]', and after it nothing or a comment",
 		     quote(line, q));
 		return;
 	}
@@ -721,7 +823,11 @@ static void parse_line(struct parser *p, char *buf, size_t len, bool too_long)
 		perr(p, p->line, "not valid UTF-8 text");
 		goto skipped;
 	}
-	line = trim(buf);
+	line = buf;
+	/* The byte order mark some editors put first (U+FEFF, EF BB BF). */
+	if (p->line == 1 && !strncmp(line, "\xef\xbb\xbf", 3))
+		line += 3;
+	line = trim(line);
 	if (!*line || *line == '#' || *line == ';')
 		return;
 	if (*line == '[')
@@ -743,27 +849,53 @@ skipped:
 	}
 }
 
+enum read { READ_LINE, READ_END, READ_TOO_BIG };
+
 /*
  * Reads one line into BUF (CONFIG_MAX_LINE + 1 bytes): a fixed buffer, so a
  * file of one endless line costs no memory. The rest of a long line is
- * skipped. Returns false at the end of the file.
+ * skipped. READ_TOO_BIG once the file has given more than CONFIG_MAX_SIZE
+ * bytes, so that no input (/dev/zero) keeps it reading.
  */
-static bool read_line(FILE *f, char *buf, size_t *len, bool *too_long)
+static enum read read_line(struct parser *p, FILE *f, char *buf, size_t *len, bool *too_long)
 {
 	size_t n = 0;
 	int ch;
 
 	*too_long = false;
 	while ((ch = getc_unlocked(f)) != EOF && ch != '\n') {
+		if (++p->bytes > CONFIG_MAX_SIZE)
+			return READ_TOO_BIG;
 		if (n < CONFIG_MAX_LINE)
 			buf[n++] = (char)ch;
 		else
 			*too_long = true;
 	}
 	if (ch == EOF && n == 0 && !*too_long)
-		return false;
+		return READ_END;
+	if (ch == '\n' && ++p->bytes > CONFIG_MAX_SIZE)
+		return READ_TOO_BIG;
 	buf[n] = '\0';
 	*len = n;
+	return READ_LINE;
+}
+
+static void too_big(struct parser *p)
+{
+	perr(p, 0, "larger than %u MiB, the most a configuration file may have (not a tunown configuration?): not read further",
+	     CONFIG_MAX_SIZE >> 20);
+}
+
+/* At CONFIG_MAX_ERRORS errors reading stops, and says where. */
+static bool stop_here(struct parser *p)
+{
+	if (p->errs->n < CONFIG_MAX_ERRORS)
+		return false;
+	if (!p->errs->stopped && asprintf(&p->errs->stopped, "%s:%u: stopped after %d errors: the rest is not read",
+					  p->file, p->line, CONFIG_MAX_ERRORS) < 0) {
+		p->errs->stopped = NULL;
+		p->nomem = -ENOMEM;
+	}
 	return true;
 }
 
@@ -772,8 +904,13 @@ static void parse_stream(struct parser *p, FILE *f)
 	char buf[CONFIG_MAX_LINE + 1];
 	size_t len;
 	bool too_long;
+	enum read r;
 
-	while (!p->nomem && read_line(f, buf, &len, &too_long)) {
+	while (!p->nomem && !stop_here(p) && (r = read_line(p, f, buf, &len, &too_long)) != READ_END) {
+		if (r == READ_TOO_BIG) {
+			too_big(p);
+			break;
+		}
 		if (p->line == UINT_MAX) {
 			perr(p, p->line, "too many lines");
 			break;
@@ -799,7 +936,7 @@ void config_free(struct config *c)
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);
-	free(c->index);
+	free(c->index.slot);
 	config_init(c);
 }
 
@@ -850,11 +987,18 @@ int config_load_stream(struct config *c, FILE *f, const char *name, struct confi
 	if (!p.file)
 		return -ENOMEM;
 	size_t first = errs->n;
-	parse_stream(&p, f);
+	struct stat st;
+	/* A regular file that is too big is refused unread. */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > (off_t)CONFIG_MAX_SIZE)
+		too_big(&p);
+	else
+		parse_stream(&p, f);
 	if (ferror(f))
 		perr(&p, 0, "read error: %s", strerror(errno));
 	sort_errors(errs, first);
 	devspec_free(&p.cur);
+	free(p.addr_line);
+	free(p.route_line);
 	return result(errs, before, p.nomem);
 }
 
@@ -863,6 +1007,8 @@ static int load_path(struct config *c, const char *path, struct config_errors *e
 	int nomem = 0;
 	struct stat st;
 
+	if (errs->stopped)
+		return 0;
 	if (!strcmp(path, "-"))
 		return config_load_stream(c, stdin, "<stdin>", errs);
 	FILE *f = fopen(path, "re");

@@ -7,9 +7,10 @@
  * just before it in the same section.
  *
  * Parsing reads line by line and keeps only the finished devspecs, so memory
- * grows with the devices, not with the text. It never stops at the first
- * error: every problem is collected as "FILE:LINE: message" and the result is
- * not to be used when any was found. Nothing here touches the network or the
+ * grows with the devices, not with the text. It does not stop at the first
+ * error: every problem is collected as "FILE:LINE: message", up to
+ * CONFIG_MAX_ERRORS, and the result is not to be used when any was found. A
+ * UTF-8 byte order mark at the start of a file is skipped. Nothing here touches the network or the
  * kernel (user and group names go through the C library's databases).
  */
 #ifndef TUNOWN_CONFIG_H
@@ -28,17 +29,27 @@
 
 /* Longest line read, newline excluded; a longer one is an error. */
 #define CONFIG_MAX_LINE 1024
-/* Errors kept with their text; the ones past this are only counted. */
+/* The most bytes one file may have: a larger one (or /dev/zero) is an error, and reading stops. */
+#define CONFIG_MAX_SIZE (16u << 20)
+/* Errors kept with their text; at this many reading stops, and what a section's end finds is only counted. */
 #define CONFIG_MAX_ERRORS 100
+
+/* Private: an open-addressing index of positions in an array, at most half full. */
+struct posindex {
+	struct posindex_slot {
+		uint32_t hash;          /* of the item, so that growing needs no item */
+		uint32_t pos;           /* 0: empty, else the position + 1 */
+	} *slot;
+	size_t size, n;
+};
 
 struct config {
 	struct devspec *devs;       /* in file order; devs[i].file/line say where */
 	size_t ndevs;
 	size_t nfiles;              /* files actually read (0: no config at all) */
-	/* Private: file names the devspecs point into, and the duplicate index. */
+	/* Private: file names the devspecs point into, and the duplicate index over devs. */
 	char **files;
-	uint32_t *index;            /* open addressing over devs, 0 = empty, else i + 1 */
-	size_t index_size;
+	struct posindex index;
 	size_t devs_cap;
 };
 
@@ -51,6 +62,7 @@ struct config_errors {
 	struct config_error *v;
 	size_t n;                   /* kept, at most CONFIG_MAX_ERRORS */
 	size_t dropped;             /* found beyond that */
+	char *stopped;              /* "FILE:LINE: ..." where reading stopped at CONFIG_MAX_ERRORS, or NULL */
 };
 
 void config_init(struct config *c);
@@ -77,7 +89,7 @@ int config_load_defaults(struct config *c, const char *conf, const char *dir,
 /* One already open stream, NAME for messages; appends to C (fuzzers, tests). */
 int config_load_stream(struct config *c, FILE *f, const char *name, struct config_errors *errs);
 
-/* Every error, one per line, plus a count of the dropped ones. */
+/* Every error, one per line, plus a count of the dropped ones and where reading stopped. */
 void config_errors_print(const struct config_errors *e, FILE *out);
 
 #endif

@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
-# Input that must not garble the output: control characters in names
+# Input that must not hang, flood or garble: files too big or endless,
+# floods of errors, 200,000 addresses; what editors write (a BOM, a comment
+# after a header, TAP); one error said once; control characters in names
 # escaped in every text output; user names that start with a digit.
 
 load ../lib/common
@@ -17,6 +19,92 @@ teardown() {
 # No raw control character (but the newlines between lines) in $1.
 no_raw_control() {
 	refute_regex "$1" $'[\x01-\x09\x0b-\x1f\x7f]'
+}
+
+# ---- bounds ----
+
+@test "bounds: apply /dev/zero and /dev/urandom end with an error, exit 2" {
+	local f
+	for f in /dev/zero /dev/urandom; do
+		run timeout 60 ip netns exec "$NS" "$TUNOWN" apply --dry-run "$f"
+		assert_equal "$status" 2
+		run timeout 60 ip netns exec "$NS" "$TUNOWN" apply "$f"
+		assert_equal "$status" 2
+		assert_output --partial "nothing changed"
+		no_raw_control "$output"
+	done
+	run timeout 60 ip netns exec "$NS" "$TUNOWN" apply /dev/zero
+	assert_output --partial "/dev/zero: larger than 16 MiB, the most a configuration file may have"
+	run ns_links
+	assert_output lo
+}
+
+@test "bounds: a file over 16 MiB is refused unread; 16 MiB of comments is fine" {
+	truncate -s 17M "$CONF/big.conf"
+	run_tunown -2 --separate-stderr apply "$CONF/big.conf"
+	assert_contains "$stderr" "$CONF/big.conf: larger than 16 MiB"
+	# from standard input the limit holds too
+	run bash -c 'head -c 17M /dev/zero | tr "\0" "#" | ip netns exec "$1" "$2" apply -' _ "$NS" "$TUNOWN"
+	assert_equal "$status" 2
+	assert_output --partial "<stdin>: larger than 16 MiB"
+	{ printf '[tap0]\nuser = alice\n'; yes '# padding padding padding padding padding padding padding' | head -c 16000000; } >"$CONF/ok.conf"
+	run_tunown -0 apply --dry-run "$CONF/ok.conf"
+	assert_output "tap0: would create"
+}
+
+@test "bounds: reading stops after 100 errors, with a line that says so" {
+	yes 'not a key value line' | head -n 500 >"$CONF/bad.conf"
+	run_tunown -2 --separate-stderr apply "$CONF/bad.conf" "$CONF/bad.conf"
+	assert_equal "$(grep -c ": expected 'key = value'" <<<"$stderr")" 100
+	assert_contains "$stderr" "$CONF/bad.conf:100: stopped after 100 errors: the rest is not read"
+	assert_equal "${#stderr_lines[@]}" 102
+}
+
+@test "bounds: 200,000 addresses in a section: a dry run, and a repeat found by line" {
+	awk 'BEGIN { print "[tap0]"; print "user = alice";
+		for (i = 0; i < 200000; i++) printf "address = 10.%d.%d.%d/8\n", int(i / 65536), int(i / 256) % 256, i % 256 }' \
+		>"$CONF/many.conf"
+	run timeout 60 ip netns exec "$NS" "$TUNOWN" apply --dry-run "$CONF/many.conf"
+	assert_success
+	assert_output "tap0: would create"
+	echo "address = 10.1.2.3/8" >>"$CONF/many.conf"
+	run timeout 60 ip netns exec "$NS" "$TUNOWN" apply "$CONF/many.conf"
+	assert_equal "$status" 2
+	assert_output --partial "$CONF/many.conf:200003: address '10.1.2.3/8': listed twice in this section (first at line 66054)"
+	run ns_links
+	assert_output lo
+}
+
+# ---- what editors and people write ----
+
+@test "lenient: a BOM, a comment after a header, mode = TAP, up = Yes" {
+	printf '\xef\xbb\xbf# vms\n[tapa] # vm1\nmode = TAP\nuser = alice\nup = Yes\n\n[vpn0]\t; the vpn\nmode = Tun\nuser = bob\n' >"$CONF/a.conf"
+	run_tunown -0 apply --dry-run "$CONF/a.conf"
+	assert_output "tapa: would create
+vpn0: would create"
+	run_tunown -0 apply "$CONF/a.conf"
+	assert_equal "$(tun_data tapa type)" tap
+	assert_equal "$(tun_data vpn0 type)" tun
+	assert_equal "$(tun_data tapa user)" alice
+	run_tunown -0 apply "$CONF/a.conf"
+	assert_output "tapa: unchanged
+vpn0: unchanged"
+}
+
+@test "one error is said once: a faulty owner line is not followed by 'has no owner'" {
+	local line
+	for line in 'usr = alice' 'user alice' $'user = alice\x01' 'user = nosuchuser'; do
+		printf '[tap0]\n%s\nmtu = 1400\n' "$line" >"$CONF/bad.conf"
+		run_tunown -2 --separate-stderr apply "$CONF/bad.conf"
+		assert_equal "$(grep -c "^$CONF/bad.conf:" <<<"$stderr")" 1
+		assert_contains "$stderr" "$CONF/bad.conf:2: "
+		[[ "$stderr" != *"no owner"* ]]
+	done
+	# a NUL byte in the owner's line
+	printf '[tap0]\nuser = alice\0\n' >"$CONF/bad.conf"
+	run_tunown -2 --separate-stderr apply "$CONF/bad.conf"
+	assert_equal "$(grep -c "^$CONF/bad.conf:" <<<"$stderr")" 1
+	assert_contains "$stderr" "$CONF/bad.conf:2: contains a NUL byte"
 }
 
 # ---- control characters in every text output ----

@@ -265,7 +265,7 @@ bad_file() {
 		user alice
 	EOF
 	bad_file <<-EOF
-		$CONF/bad.conf:1: section header '[tap0-new': expected '[NAME]' alone on its line
+		$CONF/bad.conf:1: section header '[tap0-new': expected '[NAME]', and after it nothing or a comment
 		$CONF/bad.conf:4: 'user alice': expected 'key = value', '[NAME]' or a comment
 	EOF
 }

@@ -234,7 +234,7 @@ static void test_value_errors(void **state)
 	assert_only_error("[tap0]\nuser = root\naddress = 10.0.0.1/33\n",
 		"t.conf:3: address '10.0.0.1/33': prefix length over 32");
 	assert_only_error("[tap0]\nuser = root\naddress = 10.0.0.1/24\naddress = 10.0.0.1/24\n",
-		"t.conf:4: address '10.0.0.1/24': listed twice in this section");
+		"t.conf:4: address '10.0.0.1/24': listed twice in this section (first at line 3)");
 	assert_only_error("[tap0]\nuser = root\nnetns = a/b\n",
 		"t.conf:3: netns 'a/b': contains '/', white space or a control character");
 	assert_only_error("[tap0]\nuser = root\nmtu =\n", "t.conf:3: mtu: no value after '='");
@@ -303,6 +303,142 @@ static void test_kernel_accepts(void **state)
 	assert_int_equal(f->c.devs[4].mode, MODE_TUN);
 }
 
+/* What editors and people write that is not an error: a BOM, a comment after a header, TAP. */
+static void test_lenient(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f,
+		"\xef\xbb\xbf[tap0]\nuser = root\nmode = TAP\nup = Yes\n"
+		"[tap1] # vm1\nuser = root\n"
+		"[tap2]\t; vm2\nuser = root\n"
+		"[ tap3 ]#vm3\nuser = root\nmode = Tun\n"), 0);
+	assert_int_equal(f->e.n, 0);
+	assert_int_equal(f->c.ndevs, 4);
+	assert_string_equal(f->c.devs[0].name, "tap0");
+	assert_int_equal(f->c.devs[0].mode, MODE_TAP);
+	assert_int_equal(f->c.devs[0].up, 1);
+	assert_string_equal(f->c.devs[1].name, "tap1");
+	assert_string_equal(f->c.devs[2].name, "tap2");
+	assert_string_equal(f->c.devs[3].name, "tap3");
+	assert_int_equal(f->c.devs[3].mode, MODE_TUN);
+	/* A BOM anywhere but first is not skipped. */
+	assert_only_error("[tap0]\nuser = root\n\xef\xbb\xbf# a comment\n",
+		"t.conf:3: '\xef\xbb\xbf# a comment': expected 'key = value', '[NAME]' or a comment");
+}
+
+/* One mistake is said once: not again as the errors it leads to. */
+static void test_no_knock_on(void **state)
+{
+	/* The owner's line is faulty: no "has no owner" after it. */
+	assert_only_error("[tap0]\nusr = alice\n", "t.conf:2: unknown key 'usr' (did you mean 'user'?)");
+	assert_only_error("[tap0]\nuser alice\n",
+			  "t.conf:2: 'user alice': expected 'key = value', '[NAME]' or a comment");
+	assert_only_error("[tap0]\nuser = nosuchuser\nmtu = 1500\n",
+		"t.conf:2: user 'nosuchuser': no such user (at boot a directory user, LDAP or SSSD, "
+		"resolves only after nss-user-lookup.target: order the unit After= and Wants= it, as "
+		"contrib/systemd/tunown.service does, or give the uid)");
+	assert_only_error("[tap0]\nany-user = maybe\n",
+		"t.conf:2: any-user 'maybe': not a boolean (yes/no, true/false, on/off, 1/0)");
+	/* A faulty mode: no "a tun device has no MAC" nor an MTU bound from the name's mode. */
+	assert_only_error("[tun0]\nuser = root\nmode = tapp\nmac = 02:00:00:00:00:01\n",
+			  "t.conf:3: mode 'tapp': not 'tun' or 'tap'");
+	/* A faulty MTU: no IPv6 check with it. */
+	assert_only_error("[tap0]\nuser = root\nmtu = 12abc\naddress = fd00::1/64\n",
+			  "t.conf:3: mtu '12abc': not a number");
+	/* But a mistake elsewhere does not hide an unrelated one. */
+	struct fixture *f;
+	setup((void **)&f);
+	assert_int_equal(parse(f, "[tun0]\nmtu = big\nmac = 02:00:00:00:00:01\n"), -EINVAL);
+	assert_error(f, "t.conf:2: mtu 'big': not a number");
+	assert_error(f, "t.conf:3: mac: a tun device has no MAC address (only tap devices do)");
+	assert_error(f, "t.conf:1: device 'tun0' has no owner: set 'user', 'group' or 'any-user = yes'");
+	assert_int_equal(f->e.n, 3);
+	teardown((void **)&f);
+}
+
+static void test_repeats(void **state)
+{
+	/* A peer is part of the address: the same pair twice is a repeat, another peer is not. */
+	assert_only_error("[tun0]\nuser = root\naddress = 10.8.0.1/32\npeer = 10.8.0.2\n"
+			  "address = 10.8.0.5/32\naddress = 10.8.0.1/32\npeer = 10.8.0.2\n",
+			  "t.conf:6: address '10.8.0.1 peer 10.8.0.2/32': listed twice in this section (first at line 3)");
+	assert_only_error("[tun0]\nuser = root\nroute = 10.1.0.0/16\nroute = 10.2.0.0/16\nroute = 10.1.0.0/16,metric=0\n",
+			  "t.conf:5: route '10.1.0.0/16': listed twice in this section (first at line 3)");
+	struct fixture *f;
+	setup((void **)&f);
+	assert_int_equal(parse(f, "[tun0]\nuser = root\naddress = 10.8.0.1/32\npeer = 10.8.0.2\n"
+			      "address = 10.8.0.1/32\npeer = 10.8.0.3\naddress = 10.8.0.1/24\n"
+			      "route = 10.1.0.0/16\nroute = 10.1.0.0/16,metric=5\n"), 0);
+	assert_int_equal(f->c.devs[0].naddrs, 3);
+	assert_int_equal(f->c.devs[0].nroutes, 2);
+	teardown((void **)&f);
+}
+
+/* 200,000 addresses in one section: read through an index, not by comparing each with all before it. */
+static void test_many_addresses(void **state)
+{
+	struct fixture *f = *state;
+	char *text;
+	size_t len;
+	FILE *mem = open_memstream(&text, &len);
+
+	fputs("[tap0]\nuser = root\n", mem);
+	for (int i = 0; i < 200000; i++)
+		fprintf(mem, "address = 10.%d.%d.%d/8\n", i >> 16, (i >> 8) & 255, i & 255);
+	fputs("address = 10.0.0.7/8\n", mem);
+	assert_int_equal(fclose(mem), 0);
+	assert_int_equal(parse(f, text), -EINVAL);
+	free(text);
+	assert_int_equal(f->e.n, 1);
+	assert_string_equal(f->e.v[0].text,
+			    "t.conf:200003: address '10.0.0.7/8': listed twice in this section (first at line 10)");
+}
+
+/* No file may keep the parser reading: more than 16 MiB is an error, and reading stops. */
+static void test_size_limit(void **state)
+{
+	struct fixture *f = *state;
+	static const char want[] = "t.conf: larger than 16 MiB, the most a configuration file may have "
+				   "(not a tunown configuration?): not read further";
+
+	/* A stream of one endless line (what /dev/zero gives without the NULs). */
+	size_t big = CONFIG_MAX_SIZE + 10;
+	char *text = malloc(big);
+	assert_non_null(text);
+	memset(text, 'x', big);
+	FILE *in = fmemopen(text, big, "r");
+	assert_int_equal(config_load_stream(&f->c, in, "t.conf", &f->e), -EINVAL);
+	fclose(in);
+	assert_int_equal(f->e.n, 1);
+	assert_string_equal(f->e.v[0].text, want);
+	config_errors_free(&f->e);
+
+	/* Exactly 16 MiB of comments is fine. */
+	memset(text, '#', CONFIG_MAX_SIZE);
+	for (size_t i = 1000; i < CONFIG_MAX_SIZE; i += 1000)
+		text[i] = '\n';
+	in = fmemopen(text, CONFIG_MAX_SIZE, "r");
+	assert_int_equal(config_load_stream(&f->c, in, "t.conf", &f->e), 0);
+	fclose(in);
+	free(text);
+
+	/* A regular file over the limit is refused unread; /dev/zero ends too. */
+	char path[128];
+	snprintf(path, sizeof(path), "%s/big.conf", f->dir);
+	assert_int_equal(truncate(path, 0) == 0 || errno == ENOENT, 1);
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+	assert_int_equal(ftruncate(fileno(out), (off_t)CONFIG_MAX_SIZE + 1), 0);
+	assert_int_equal(fclose(out), 0);
+	char *paths[] = { path, "/dev/zero" };
+	assert_int_equal(config_load(&f->c, paths, 2, &f->e), -EINVAL);
+	assert_int_equal(f->e.n, 2);
+	assert_non_null(strstr(f->e.v[0].text, "big.conf: larger than 16 MiB"));
+	assert_string_equal(f->e.v[1].text, "/dev/zero: larger than 16 MiB, the most a configuration file may have "
+			    "(not a tunown configuration?): not read further");
+}
+
 static void test_syntax_errors(void **state)
 {
 	assert_only_error("user = root\n[tap0]\nuser = root\n",
@@ -311,9 +447,9 @@ static void test_syntax_errors(void **state)
 			  "t.conf:3: 'mtu 9000': expected 'key = value', '[NAME]' or a comment");
 	assert_only_error("[tap0]\nuser = root\n= 9000\n", "t.conf:3: no key before '='");
 	assert_only_error("[tap0] extra\nuser = root\n",
-			  "t.conf:1: section header '[tap0] extra': expected '[NAME]' alone on its line");
+			  "t.conf:1: section header '[tap0] extra': expected '[NAME]', and after it nothing or a comment");
 	assert_only_error("[tap0\nuser = root\n",
-			  "t.conf:1: section header '[tap0': expected '[NAME]' alone on its line");
+			  "t.conf:1: section header '[tap0': expected '[NAME]', and after it nothing or a comment");
 	assert_only_error("[]\nuser = root\n", "t.conf:1: device name '': empty name");
 	assert_only_error("[a-very-long-name0]\nuser = root\n",
 		"t.conf:1: device name 'a-very-long-name0': longer than 15 bytes (the kernel would truncate it)");
@@ -444,16 +580,24 @@ static void test_error_cap(void **state)
 	fclose(mem);
 	assert_int_equal(parse(f, text), -EINVAL);
 	free(text);
+	/* Reading stops at the hundredth error, and says so. */
 	assert_int_equal(f->e.n, CONFIG_MAX_ERRORS);
-	assert_int_equal(f->e.dropped, 150 - CONFIG_MAX_ERRORS);
+	assert_int_equal(f->e.dropped, 0);
 	assert_int_equal(f->e.v[99].line, 100);
+	assert_string_equal(f->e.stopped, "t.conf:100: stopped after 100 errors: the rest is not read");
 
 	mem = open_memstream(&text, &len);
 	config_errors_print(&f->e, mem);
 	fclose(mem);
 	assert_non_null(strstr(text, "t.conf:1: 'bad': expected"));
-	assert_non_null(strstr(text, "\n(50 more errors not shown)\n"));
+	assert_non_null(strstr(text, "\nt.conf:100: stopped after 100 errors: the rest is not read\n"));
 	free(text);
+
+	/* A later file is not read at all. */
+	const char *later = write_file(f, "later.conf", "bad\n");
+	char *paths[] = { (char *)later };
+	assert_int_equal(config_load(&f->c, paths, 1, &f->e), 0);
+	assert_int_equal(f->e.n, CONFIG_MAX_ERRORS);
 }
 
 static void test_same_name_other_netns(void **state)
@@ -601,11 +745,15 @@ static void test_many_devices(void **state)
 	assert_int_equal(last->addrs[0].addr[2], 3999 % 256);
 	assert_int_equal(last->up, 1);
 
-	/* The same file twice: every device is a duplicate, and the index finds each. */
+	/* The same file twice: every device is a duplicate, and the index finds
+	 * each, until reading stops at the hundredth. */
 	config_free(&f->c);
 	char *twice[] = { path, path };
 	assert_int_equal(config_load(&f->c, twice, 2, &f->e), -EINVAL);
-	assert_int_equal(f->e.n + f->e.dropped, 4000);
+	assert_int_equal(f->e.n, CONFIG_MAX_ERRORS);
+	for (size_t i = 0; i < f->e.n; i++)
+		assert_non_null(strstr(f->e.v[i].text, "already defined at"));
+	assert_non_null(f->e.stopped);
 }
 
 int main(void)
@@ -619,6 +767,11 @@ int main(void)
 		cmocka_unit_test(test_device_rules),
 		cmocka_unit_test(test_kernel_refusals),
 		cmocka_unit_test_setup_teardown(test_kernel_accepts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lenient, setup, teardown),
+		cmocka_unit_test(test_no_knock_on),
+		cmocka_unit_test(test_repeats),
+		cmocka_unit_test_setup_teardown(test_many_addresses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_size_limit, setup, teardown),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_unknown_key_suggestions),
 		cmocka_unit_test_setup_teardown(test_bad_bytes, setup, teardown),
