@@ -563,7 +563,10 @@ static void find_holders(struct link *link, struct holders *hs, struct check_inp
 {
 	struct netns_id here;
 
-	if (netns_id_self(&here) < 0 || holders_load(hs) < 0)
+	if (netns_id_self(&here) < 0)
+		return;
+	holders_only(hs, &here);
+	if (holders_load(hs) < 0)
 		return;
 	link_fill_queues(link, &here, hs);
 	in->nholders = holders_of(hs, &here, link->name, &in->holders);

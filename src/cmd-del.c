@@ -38,6 +38,7 @@ static size_t refuse_held(const struct link *const *v, size_t n)
 
 	if (netns_id_self(&here) < 0)
 		return 0;
+	holders_only(&hs, &here);
 	for (size_t i = 0; i < n; i++) {
 		if (!link_held(v[i], &here, &hs))
 			continue;

@@ -174,8 +174,13 @@ static void fill_queues(struct link *l, struct view *v)
 	if (!l->is_tun)
 		return;
 	/* One pass over /proc for every device: the holders are shown for each. */
-	if (!v->holders.loaded && (netns_id_self(&v->here) < 0 || holders_load(&v->holders) < 0))
-		return;
+	if (!v->holders.loaded) {
+		if (netns_id_self(&v->here) < 0)
+			return;
+		holders_only(&v->holders, &v->here);
+		if (holders_load(&v->holders) < 0)
+			return;
+	}
 	v->hidden_used |= v->holders.hidden > 0;
 	link_fill_queues(l, &v->here, &v->holders);
 }

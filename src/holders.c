@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -42,27 +43,6 @@ static int read_at(int dirfd, const char *name, char *buf, size_t len)
 		return -errno;
 	buf[n] = '\0';
 	return (int)n;
-}
-
-/* The device an attached tun fd names ("iff:\tNAME" in its fdinfo); false when not attached. */
-static bool fd_device(int piddir, const char *fd, char *dev)
-{
-	char path[16 + NAME_MAX], buf[1024];
-	const char *p;
-
-	snprintf(path, sizeof(path), "fdinfo/%s", fd);
-	if (read_at(piddir, path, buf, sizeof(buf)) <= 0)
-		return false;
-	p = strstr(buf, "iff:\t");
-	if (!p)
-		return false;
-	p += 5;
-	size_t n = strcspn(p, "\n");
-	if (n == 0 || n >= IFNAMSIZ)
-		return false;
-	memcpy(dev, p, n);
-	dev[n] = '\0';
-	return true;
 }
 
 static int push(struct holders *hs, const struct holder *h)
@@ -105,57 +85,151 @@ static void describe(int piddir, struct holder *h)
 	}
 }
 
-/* The holders among one process's fds, merged by device. */
-static int scan_pid(struct holders *hs, int proc, const char *pid)
-{
-	int piddir = openat(proc, pid, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct holder who = { .pid = (pid_t)strtol(pid, NULL, 10), .uid = ID_NONE };
-	size_t first = hs->n;
-	bool described = false;
-	struct dirent *e;
-	DIR *d = NULL;
-	int fddir, r = 0;
+/*
+ * The scan's buffers, reused for every process: a directory's entries as
+ * getdents64 gives them, and the path of the file being opened.
+ */
+struct scan {
+	int proc;                   /* /proc */
+	bool one_ns;                /* processes of other namespaces are skipped */
+	char ns_link[32];           /* the namespace asked for, as ns/net links read */
+	size_t ns_len;
+	char dents[32768];
+	char path[NAME_MAX + 32];
+};
 
-	if (piddir < 0)
-		return 0;               /* gone already */
-	fddir = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fddir < 0 || !(d = fdopendir(fddir))) {
-		if (errno == EACCES || errno == EPERM)
-			hs->hidden++;
-		if (fddir >= 0)
-			close(fddir);
-		close(piddir);
+struct dent64 {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+/* /proc/PID/fdinfo/FD names an attached device ("iff:\tNAME"); false when not attached. */
+static bool fd_device(struct scan *s, const char *pid, const char *fd, char *dev)
+{
+	char buf[1024];
+	const char *p;
+
+	snprintf(s->path, sizeof(s->path), "%s/fdinfo/%s", pid, fd);
+	if (read_at(s->proc, s->path, buf, sizeof(buf)) <= 0)
+		return false;
+	p = strstr(buf, "iff:\t");
+	if (!p)
+		return false;
+	p += 5;
+	size_t n = strcspn(p, "\n");
+	if (n == 0 || n >= IFNAMSIZ)
+		return false;
+	memcpy(dev, p, n);
+	dev[n] = '\0';
+	return true;
+}
+
+/*
+ * Whether the process is in the network namespace asked for: 1, 0, or -1
+ * when its ns/net cannot be read. That link reads "net:[INODE]"; a readlink
+ * costs less than a stat, which makes the kernel find the namespace's file.
+ */
+static int in_netns(struct scan *s, const char *pid)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(s->path, sizeof(s->path), "%s/ns/net", pid);
+	n = readlinkat(s->proc, s->path, link, sizeof(link));
+	if (n <= 0)
+		return -1;
+	return (size_t)n == s->ns_len && !memcmp(link, s->ns_link, (size_t)n);
+}
+
+/* One process being scanned. */
+struct proc_scan {
+	const char *pid;            /* its /proc entry */
+	int fddir;                  /* /proc/PID/fd */
+	size_t first;               /* its first holder in hs->v */
+	struct holder who;          /* pid, and uid and comm once described */
+	bool described;
+};
+
+/* A tun fd attached to dev: a holder to add, or one more fd of one found. */
+static int add_fd(struct holders *hs, struct scan *s, struct proc_scan *p, const char *dev)
+{
+	size_t i;
+
+	for (i = p->first; i < hs->n && strcmp(hs->v[i].dev, dev); i++)
+		;
+	if (i < hs->n) {
+		hs->v[i].fds++;
 		return 0;
 	}
-	while ((e = readdir(d))) {
-		struct stat st;
-		char dev[IFNAMSIZ];
-		if (!isdigit((unsigned char)e->d_name[0]))
-			continue;
-		/* One stat an fd; only a tun fd's fdinfo is read. */
-		if (fstatat(fddir, e->d_name, &st, 0) < 0 || !S_ISCHR(st.st_mode) ||
-		    st.st_rdev != makedev(TUN_MAJOR, TUN_MINOR) || !fd_device(piddir, e->d_name, dev))
-			continue;
-		size_t i;
-		for (i = first; i < hs->n && strcmp(hs->v[i].dev, dev); i++)
-			;
-		if (i < hs->n) {
-			hs->v[i].fds++;
-			continue;
+	if (!p->described) {
+		int piddir = openat(s->proc, p->pid, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (piddir >= 0) {
+			describe(piddir, &p->who);
+			close(piddir);
 		}
-		if (!described) {
-			describe(piddir, &who);
-			described = true;
-		}
-		struct holder h = who;
-		memcpy(h.dev, dev, sizeof(h.dev));
-		h.fds = 1;
-		if ((r = push(hs, &h)) < 0)
-			break;
+		p->described = true;
 	}
-	closedir(d);
-	close(piddir);
-	return r;
+	struct holder h = p->who;
+	memcpy(h.dev, dev, sizeof(h.dev));
+	h.fds = 1;
+	return push(hs, &h);
+}
+
+#define FDS_DENIED 1
+
+/*
+ * One fd, by one stat; only a tun fd's fdinfo is read. FDS_DENIED when the
+ * process's fds are not ours to follow (it has capabilities we lack): then
+ * none of them is. Else 0, or -errno.
+ */
+static int scan_fd(struct holders *hs, struct scan *s, struct proc_scan *p, const char *fd)
+{
+	struct stat st;
+	char dev[IFNAMSIZ];
+
+	if (fstatat(p->fddir, fd, &st, 0) < 0)
+		return errno == EACCES || errno == EPERM ? FDS_DENIED : 0;
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(TUN_MAJOR, TUN_MINOR) || !fd_device(s, p->pid, fd, dev))
+		return 0;
+	return add_fd(hs, s, p, dev);
+}
+
+/*
+ * The holders among one process's fds, merged by device. For most processes
+ * this is an open of PID/fd, getdents64 till the end, a close and one stat an
+ * fd; the process itself is opened only when it holds a tun fd.
+ */
+static int scan_pid(struct holders *hs, struct scan *s, const char *pid)
+{
+	struct proc_scan p = { .pid = pid, .first = hs->n, .who = { .pid = (pid_t)strtol(pid, NULL, 10), .uid = ID_NONE } };
+	int r;
+	ssize_t n;
+
+	/* A process of another namespace holds nothing asked for; one it cannot tell is read in full. */
+	if (s->one_ns && in_netns(s, pid) == 0)
+		return 0;
+	snprintf(s->path, sizeof(s->path), "%s/fd", pid);
+	p.fddir = openat(s->proc, s->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p.fddir < 0) {
+		if (errno == EACCES || errno == EPERM)
+			hs->hidden++;
+		return 0;               /* gone already, or not ours to read */
+	}
+	/* fd 0 first: a process whose fds are denied costs one stat, not a listing of them all. */
+	r = scan_fd(hs, s, &p, "0");
+	while (r == 0 && (n = syscall(SYS_getdents64, p.fddir, s->dents, sizeof(s->dents))) > 0) {
+		for (ssize_t off = 0; off < n && r == 0;) {
+			const struct dent64 *e = (const struct dent64 *)(s->dents + off);
+			off += e->reclen;
+			if (isdigit((unsigned char)e->name[0]) && strcmp(e->name, "0"))
+				r = scan_fd(hs, s, &p, e->name);
+		}
+	}
+	close(p.fddir);
+	return r == FDS_DENIED ? 0 : r;
 }
 
 static int netns_cmp(const struct netns_id *a, const struct netns_id *b)
@@ -179,25 +253,56 @@ static int by_key(const void *pa, const void *pb)
 	return (a->pid > b->pid) - (a->pid < b->pid);
 }
 
+void holders_only(struct holders *hs, const struct netns_id *ns)
+{
+	hs->one_ns = true;
+	hs->ns = *ns;
+}
+
+/*
+ * Whether to skip the processes of other namespaces than ns: not when it is
+ * the init process's, where most processes are and the readlink of each
+ * one's ns/net would cost more than it skips; elsewhere (a container's or a
+ * VM's namespace) it skips nearly all of them, each for a fraction of what
+ * reading its fds costs.
+ */
+static bool skip_others(struct scan *s, const struct netns_id *ns)
+{
+	int n = snprintf(s->ns_link, sizeof(s->ns_link), "net:[%llu]", (unsigned long long)ns->ino);
+
+	s->ns_len = n > 0 ? (size_t)n : 0;
+	return in_netns(s, "1") != 1;
+}
+
 int holders_load(struct holders *hs)
 {
 	pid_t self = getpid();
+	struct scan *s;
 	struct dirent *e;
 	DIR *d;
 	int r = 0;
 
 	if (hs->loaded)
 		return 0;
+	s = malloc(sizeof(*s));
+	if (!s)
+		return -ENOMEM;
 	d = opendir("/proc");
-	if (!d)
-		return -errno;
+	if (!d) {
+		r = -errno;
+		free(s);
+		return r;
+	}
+	s->proc = dirfd(d);
+	s->one_ns = hs->one_ns && skip_others(s, &hs->ns);
 	while ((e = readdir(d))) {
 		if (!isdigit((unsigned char)e->d_name[0]) || strtol(e->d_name, NULL, 10) == self)
 			continue;
-		if ((r = scan_pid(hs, dirfd(d), e->d_name)) < 0)
+		if ((r = scan_pid(hs, s, e->d_name)) < 0)
 			break;
 	}
 	closedir(d);
+	free(s);
 	if (r < 0)
 		return r;
 	if (hs->n > 1)

@@ -43,6 +43,8 @@ struct holder {
 
 struct holders {
 	bool loaded;
+	bool one_ns;                /* set by holders_only: only processes in ns are read */
+	struct netns_id ns;
 	size_t n, cap;
 	struct holder *v;           /* sorted by namespace, device name, pid */
 	size_t hidden;              /* processes whose fds could not be read */
@@ -57,6 +59,12 @@ int netns_id_self(struct netns_id *out);
  * cannot be read.
  */
 int holders_load(struct holders *hs);
+/*
+ * Before the load: only the holders in namespace ns are asked for (holders_of
+ * then answers for ns alone). Outside the init process's namespace most
+ * processes are elsewhere, and the load skips them for one readlink each.
+ */
+void holders_only(struct holders *hs, const struct netns_id *ns);
 void holders_free(struct holders *hs);
 
 /* The holders of device name in namespace ns: *first and their count (0: none seen). */
