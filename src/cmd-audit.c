@@ -63,21 +63,211 @@ static struct afinding *note(struct audit *a, const char *code, enum alevel leve
 	return f;
 }
 
-/* Whether the user uid is in group gid: its primary group, or a member in the group database. */
-static bool in_group(uint32_t uid, uint32_t gid)
-{
-	struct passwd *pw = getpwuid(uid);
-	struct group *gr;
+/*
+ * The user and group databases as the audit asks them: each uid and gid
+ * looked up once, the passwd database enumerated once, whatever the number
+ * of devices (each lookup through NSS reads the files again).
+ */
+struct slot {                   /* the head of an entry of an open-addressing table */
+	uint32_t id;
+	bool used;
+};
 
-	if (!pw)
-		return false;
-	if (pw->pw_gid == gid)
-		return true;
-	gr = getgrgid(gid);
-	for (char **m = gr ? gr->gr_mem : NULL; m && *m; m++)
-		if (!strcmp(*m, pw->pw_name))
+struct uent {
+	struct slot h;              /* uid */
+	bool found;
+	uint32_t gid;               /* primary group */
+	char *name;
+};
+
+struct gent {
+	struct slot h;              /* gid */
+	char *name;                 /* NULL: no entry in the group database */
+	char **members;             /* listed members, then users with it as primary group; NULL-ended */
+	size_t nlisted, n, cap;
+};
+
+struct pwent_copy {
+	uint32_t gid;
+	char *name;
+};
+
+struct table {
+	char *v;                    /* cap entries of size bytes; cap a power of two */
+	size_t n, cap, size;
+};
+
+struct iddb {
+	struct table users, groups;
+	struct pwent_copy *pw;      /* every passwd entry getpwent gives */
+	size_t npw;
+	bool pw_loaded;
+};
+
+#define IDDB_INIT { .users = { .size = sizeof(struct uent) }, .groups = { .size = sizeof(struct gent) } }
+#define SLOT(t, i) ((struct slot *)((t)->v + (i) * (t)->size))
+
+/* The entry of id, or the free one where it goes (then ->used is false); NULL when out of memory. */
+static struct slot *table_slot(struct table *t, uint32_t id)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		struct table g = { .cap = t->cap ? t->cap * 2 : 64, .size = t->size, .n = t->n };
+		if (!(g.v = calloc(g.cap, g.size)))
+			return NULL;
+		for (size_t i = 0; i < t->cap; i++)
+			if (SLOT(t, i)->used)
+				memcpy(table_slot(&g, SLOT(t, i)->id), SLOT(t, i), t->size);
+		free(t->v);
+		*t = g;
+	}
+	size_t i = (size_t)(id * 2654435761u) & (t->cap - 1);
+	while (SLOT(t, i)->used && SLOT(t, i)->id != id)
+		i = (i + 1) & (t->cap - 1);
+	return SLOT(t, i);
+}
+
+/* The user uid, looked up once; NULL only when out of memory. */
+static const struct uent *user_of(struct iddb *db, uint32_t uid)
+{
+	struct uent *e = (struct uent *)table_slot(&db->users, uid);
+	struct passwd *pw;
+
+	if (!e || e->h.used)
+		return e;
+	e->h = (struct slot){ .id = uid, .used = true };
+	db->users.n++;
+	if ((pw = getpwuid(uid)) && (e->name = strdup(pw->pw_name))) {
+		e->found = true;
+		e->gid = pw->pw_gid;
+	}
+	return e;
+}
+
+static int load_passwd(struct iddb *db)
+{
+	struct passwd *pw;
+	size_t cap = 0;
+	int r = 0;
+
+	db->pw_loaded = true;
+	setpwent();
+	while (r == 0 && (pw = getpwent())) {
+		if (db->npw == cap) {
+			size_t c = cap ? cap * 2 : 64;
+			struct pwent_copy *v = realloc(db->pw, c * sizeof(*v));
+			if (!v) {
+				r = -ENOMEM;
+				break;
+			}
+			db->pw = v;
+			cap = c;
+		}
+		if (!(db->pw[db->npw].name = strdup(pw->pw_name)))
+			r = -ENOMEM;
+		else
+			db->pw[db->npw++].gid = pw->pw_gid;
+	}
+	endpwent();
+	return r;
+}
+
+static int push_member(struct gent *e, const char *name)
+{
+	if (e->n + 2 > e->cap) {
+		size_t c = e->cap ? e->cap * 2 : 8;
+		char **v = realloc(e->members, c * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		e->members = v;
+		e->cap = c;
+	}
+	if (name && !(e->members[e->n++] = strdup(name)))
+		return -ENOMEM;
+	e->members[e->n] = NULL;
+	return 0;
+}
+
+static bool listed(const struct gent *e, const char *name)
+{
+	for (size_t i = 0; i < e->nlisted; i++)
+		if (!strcmp(e->members[i], name))
 			return true;
 	return false;
+}
+
+/* The group gid and who is in it, looked up once; NULL only when out of memory. */
+static const struct gent *group_of(struct iddb *db, uint32_t gid)
+{
+	struct gent *e;
+	struct group *gr;
+	int r;
+
+	if (!db->pw_loaded && load_passwd(db) < 0)
+		return NULL;
+	if (!(e = (struct gent *)table_slot(&db->groups, gid)) || e->h.used)
+		return e;
+	e->h = (struct slot){ .id = gid, .used = true };
+	db->groups.n++;
+	r = push_member(e, NULL);
+	gr = getgrgid(gid);
+	if (gr && !(e->name = strdup(gr->gr_name)))
+		r = -ENOMEM;
+	for (char **m = gr ? gr->gr_mem : NULL; r == 0 && m && *m; m++)
+		r = push_member(e, *m);
+	e->nlisted = e->n;
+	/* Members by primary group, unless listed already. */
+	for (size_t k = 0; r == 0 && k < db->npw; k++)
+		if (db->pw[k].gid == gid && !listed(e, db->pw[k].name))
+			r = push_member(e, db->pw[k].name);
+	return r == 0 ? e : NULL;
+}
+
+static void iddb_free(struct iddb *db)
+{
+	for (size_t i = 0; i < db->users.cap; i++)
+		free(((struct uent *)SLOT(&db->users, i))->name);
+	for (size_t i = 0; i < db->groups.cap; i++) {
+		struct gent *e = (struct gent *)SLOT(&db->groups, i);
+		free(e->name);
+		for (size_t k = 0; k < e->n; k++)
+			free(e->members[k]);
+		free(e->members);
+	}
+	for (size_t i = 0; i < db->npw; i++)
+		free(db->pw[i].name);
+	free(db->users.v);
+	free(db->groups.v);
+	free(db->pw);
+	memset(db, 0, sizeof(*db));
+}
+
+/* The name of uid or gid, NULL when the database has none (or out of memory). */
+static const char *uname_of(struct iddb *db, uint32_t uid)
+{
+	const struct uent *u = uid != ID_NONE ? user_of(db, uid) : NULL;
+
+	return u ? u->name : NULL;
+}
+
+static const char *gname_of(struct iddb *db, uint32_t gid)
+{
+	const struct gent *g = gid != ID_NONE ? group_of(db, gid) : NULL;
+
+	return g ? g->name : NULL;
+}
+
+/* Whether the user uid is in group gid: its primary group, or a member in the group database. */
+static bool in_group(struct iddb *db, uint32_t uid, uint32_t gid)
+{
+	const struct uent *u = user_of(db, uid);
+	const struct gent *g;
+
+	if (!u || !u->found)
+		return false;
+	if (u->gid == gid)
+		return true;
+	g = group_of(db, gid);
+	return g && listed(g, u->name);
 }
 
 /* "alice", "unset" or "uid 4242": the name copied out of ids.c's one static buffer. */
@@ -123,8 +313,9 @@ static void drift(const struct link *l, const struct devspec *s, struct audit *a
 	}
 }
 
-static void audit_link(const struct link *l, const struct devspec *s, struct audit *a)
+static void audit_link(struct iddb *db, const struct link *l, const struct devspec *s, struct audit *a)
 {
+	const char *owner = uname_of(db, l->owner), *group = gname_of(db, l->group);
 	struct afinding *f;
 
 	memset(a, 0, sizeof(*a));
@@ -135,17 +326,17 @@ static void audit_link(const struct link *l, const struct devspec *s, struct aud
 			f = note(a, "ownerless", A_WARN, "no owner and no group: every user who can open /dev/net/tun may attach");
 		snprintf(f->fix, sizeof(f->fix), "tunown add %s --user USER (or --group GROUP)", l->name);
 	}
-	if (l->owner != ID_NONE && !user_name(l->owner)) {
+	if (l->owner != ID_NONE && !owner) {
 		f = note(a, "owner-unknown", A_WARN, "owner uid %u has no entry in the user database: a user deleted, or one from a directory not reachable now", l->owner);
 		snprintf(f->fix, sizeof(f->fix), "give it an existing owner: tunown add %s --user USER", l->name);
 	}
-	if (l->group != ID_NONE && !group_name(l->group)) {
+	if (l->group != ID_NONE && !group) {
 		f = note(a, "group-unknown", A_WARN, "group gid %u has no entry in the group database", l->group);
 		snprintf(f->fix, sizeof(f->fix), "give it an existing group: tunown add %s --group GROUP", l->name);
 	}
-	if (l->owner != ID_NONE && l->group != ID_NONE && user_name(l->owner) && !in_group(l->owner, l->group)) {
+	if (owner && l->group != ID_NONE && !in_group(db, l->owner, l->group)) {
 		f = note(a, "owner-not-in-group", A_ERROR, "owner %s is not in group %s: the kernel wants both, so only %s running with that group added by hand (sg, newgrp) can attach; its logins and the group's other members cannot",
-			 user_name(l->owner), group_name(l->group) ? group_name(l->group) : "(no name)", user_name(l->owner));
+			 owner, group ? group : "(no name)", owner);
 		snprintf(f->fix, sizeof(f->fix), "add the owner to the group (usermod -aG GROUP USER), or give the device one of the two");
 	}
 	if (s)
@@ -157,26 +348,13 @@ static void audit_link(const struct link *l, const struct devspec *s, struct aud
 }
 
 /* Who may attach: the owner, and the group's members (by primary group or listed). */
-static void print_who(const struct link *l)
+static void print_who(struct iddb *db, const struct link *l)
 {
+	const struct gent *g = l->group != ID_NONE ? group_of(db, l->group) : NULL;
+
 	out_strs_begin("members", "members");
-	if (l->group != ID_NONE) {
-		struct group *gr = getgrgid(l->group);
-		for (char **m = gr ? gr->gr_mem : NULL; m && *m; m++)
-			out_strs_item(*m);
-		struct passwd *pw;
-		setpwent();
-		while ((pw = getpwent()))
-			if (pw->pw_gid == l->group) {
-				/* Listed above already when also a named member. */
-				bool listed = false;
-				for (char **m = gr ? gr->gr_mem : NULL; m && *m && !listed; m++)
-					listed = !strcmp(*m, pw->pw_name);
-				if (!listed)
-					out_strs_item(pw->pw_name);
-			}
-		endpwent();
-	}
+	for (size_t i = 0; g && i < g->n; i++)
+		out_strs_item(g->members[i]);
 	out_strs_end();
 }
 
@@ -188,19 +366,9 @@ static const char *level_word(enum alevel l)
 struct walk {
 	const struct config *c;
 	const char *netns;
+	struct iddb db;
 	size_t errors, warnings, devices;
 };
-
-static const struct devspec *spec_for(const struct walk *w, const char *name)
-{
-	for (size_t i = 0; w->c && i < w->c->ndevs; i++) {
-		const struct devspec *s = &w->c->devs[i];
-		bool same_ns = (!s->netns && !w->netns) || (s->netns && w->netns && !strcmp(s->netns, w->netns));
-		if (same_ns && !strcmp(s->name, name))
-			return s;
-	}
-	return NULL;
-}
 
 static int audit_one(const struct link *l, void *data)
 {
@@ -209,15 +377,15 @@ static int audit_one(const struct link *l, void *data)
 
 	if (!l->is_tun)
 		return 0;
-	const struct devspec *s = l->managed ? spec_for(w, l->name) : NULL;
-	audit_link(l, s, &a);
+	const struct devspec *s = l->managed ? config_find(w->c, l->name, w->netns) : NULL;
+	audit_link(&w->db, l, s, &a);
 	w->devices++;
 	out_obj_begin(l->name);
 	if (out_json())
 		out_str("name", "name", l->name);
-	out_id("owner", "owner_name", "owner", l->owner != ID_NONE, l->owner, l->owner != ID_NONE ? user_name(l->owner) : NULL);
-	out_id("group", "group_name", "group", l->group != ID_NONE, l->group, l->group != ID_NONE ? group_name(l->group) : NULL);
-	print_who(l);
+	out_id("owner", "owner_name", "owner", l->owner != ID_NONE, l->owner, uname_of(&w->db, l->owner));
+	out_id("group", "group_name", "group", l->group != ID_NONE, l->group, gname_of(&w->db, l->group));
+	print_who(&w->db, l);
 	out_bool("persist", "persist", l->persist);
 	out_bool("managed", "managed", l->managed);
 	out_objs_begin("findings", NULL);
@@ -253,7 +421,7 @@ int audit_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct walk w = { 0 };
+	struct walk w = { .db = IDDB_INIT };
 	struct config c;
 	struct config_errors errs;
 	struct rt *rt = NULL;
@@ -314,6 +482,7 @@ int audit_main(int argc, char **argv)
 	}
 	r = w.errors ? EXIT_FAIL : EXIT_DONE;
 out:
+	iddb_free(&w.db);
 	rt_close(rt);
 	config_free(&c);
 	config_errors_free(&errs);

@@ -535,6 +535,16 @@ static const struct devspec *find_dev(const struct config *c, const struct devsp
 	return NULL;
 }
 
+const struct devspec *config_find(const struct config *c, const char *name, const char *netns)
+{
+	struct devspec key = { .netns = (char *)netns };
+
+	if (strlen(name) >= sizeof(key.name))
+		return NULL;
+	memcpy(key.name, name, strlen(name) + 1);
+	return find_dev(c, &key);
+}
+
 /* Takes over S's allocations. */
 static int add_dev(struct config *c, struct devspec *s)
 {

@@ -89,6 +89,9 @@ int config_load_defaults(struct config *c, const char *conf, const char *dir,
 /* One already open stream, NAME for messages; appends to C (fuzzers, tests). */
 int config_load_stream(struct config *c, FILE *f, const char *name, struct config_errors *errs);
 
+/* The section of device NAME in namespace NETNS (NULL: the current one), or NULL; one hash lookup. */
+const struct devspec *config_find(const struct config *c, const char *name, const char *netns);
+
 /* Every error, one per line, plus a count of the dropped ones and where reading stopped. */
 void config_errors_print(const struct config_errors *e, FILE *out);
 
