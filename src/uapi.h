@@ -69,6 +69,7 @@
 #undef NLM_F_ACK_TLVS
 #undef SO_NETNS_COOKIE
 #undef NS_GET_NSTYPE
+#undef RTEXT_FILTER_SKIP_STATS
 #endif
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -93,6 +94,10 @@
 /* Linux 4.11: what kind of namespace a file is (netns.c). */
 #ifndef NS_GET_NSTYPE
 #define NS_GET_NSTYPE _IO(0xb7, 0x3)
+#endif
+/* A link dump without counters (netlink.c: getlink_msg); kernels before it ignore the bit. */
+#ifndef RTEXT_FILTER_SKIP_STATS
+#define RTEXT_FILTER_SKIP_STATS (1 << 3)
 #endif
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270

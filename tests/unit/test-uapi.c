@@ -14,6 +14,7 @@
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/nsfs.h>
+#include <linux/rtnetlink.h>
 
 #include <cmocka.h>
 
@@ -38,10 +39,13 @@ enum {
 	SYS_CAPPED = NLM_F_CAPPED,
 	SYS_ACK_TLVS = NLM_F_ACK_TLVS,
 	SYS_COOKIE = SO_NETNS_COOKIE,
+	SYS_SKIP_STATS = RTEXT_FILTER_SKIP_STATS,
 };
 static const unsigned long sys_nstype = NS_GET_NSTYPE;
 
+#ifndef TUNOWN_OLD_UAPI             /* make OLD_UAPI=1 gives it on the command line */
 #define TUNOWN_OLD_UAPI
+#endif
 #include "uapi.h"
 
 #define SAME(sys, fallback) _Static_assert((sys) == (fallback), #fallback " differs from the system's")
@@ -64,6 +68,7 @@ SAME(SYS_CAP_ACK, NETLINK_CAP_ACK);
 SAME(SYS_STRICT, NETLINK_GET_STRICT_CHK);
 SAME(SYS_CAPPED, NLM_F_CAPPED);
 SAME(SYS_ACK_TLVS, NLM_F_ACK_TLVS);
+SAME(SYS_SKIP_STATS, RTEXT_FILTER_SKIP_STATS);
 SAME(SYS_COOKIE, SO_NETNS_COOKIE);
 
 /* The fallbacks are in force, and IFLA_MAX leaves room for every attribute parsed. */
