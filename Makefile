@@ -244,7 +244,9 @@ DEB_PKGS := build-essential pkg-config libnl-3-dev libnl-route-3-dev libcap-dev 
             libcap2-bin bash-completion zsh fish strace clang valgrind cppcheck \
             golang-go golang-github-appc-cni-dev containernetworking-plugins dpkg-dev \
             python3 qemu-system-x86 socat \
-            podman crun conmon busybox-static kmod
+            podman crun conmon busybox-static kmod \
+            openvpn openssh-server tinc user-mode-linux \
+            libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients iputils-ping
 deps:
 	@if command -v apt-get >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS); \
