@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "escape.h"
+#include "holders.h"
 #include "privs.h"
 #include "types.h"
 
@@ -101,7 +102,11 @@ int lock_take(const char *verb)
 			close(fd);
 			return -1;
 		}
-		errorf(verb, "waiting for another tunown to finish (lock %s)", path);
+		char who[128];
+		if (lock_holder(fd, who, sizeof(who)))
+			errorf(verb, "waiting for another tunown to finish (lock %s, held by %s)", path, who);
+		else
+			errorf(verb, "waiting for another tunown to finish (lock %s)", path);
 		if (flock(fd, LOCK_EX) < 0) {
 			errorf(verb, "cannot lock '%s': %s", path, strerror(errno));
 			close(fd);

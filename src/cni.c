@@ -26,6 +26,7 @@
 #include "cmd-add.h"
 #include "cni.h"
 #include "device.h"
+#include "holders.h"
 #include "ids.h"
 #include "journal.h"
 #include "netlink.h"
@@ -65,9 +66,12 @@ static int lock_wait(struct call *c, struct cni_err *e)
 	for (int waited = 0; flock(c->lock, LOCK_EX | LOCK_NB) < 0; waited += 10) {
 		if (errno != EWOULDBLOCK)
 			return cni_fail(e, CNI_ERR_IO, "cannot lock '%s': %s", LOCK_PATH, strerror(errno));
-		if (waited >= LOCK_WAIT_MS)
-			return cni_fail(e, CNI_ERR_AGAIN, "another tunown has held the lock '%s' for %d s: try again later",
-					LOCK_PATH, LOCK_WAIT_MS / 1000);
+		if (waited >= LOCK_WAIT_MS) {
+			char who[128];
+			const char *h = lock_holder(c->lock, who, sizeof(who));
+			return cni_fail(e, CNI_ERR_AGAIN, "another tunown has held the lock '%s' for %d s%s%s%s: try again later",
+					LOCK_PATH, LOCK_WAIT_MS / 1000, h ? " (" : "", h ? h : "", h ? ")" : "");
+		}
 		nanosleep(&(struct timespec){ .tv_nsec = 10000000L }, NULL);
 	}
 	return 0;

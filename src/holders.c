@@ -416,3 +416,53 @@ const char *holders_describe(const struct link *l, const struct netns_id *ns, st
 	}
 	return buf;
 }
+
+/* "tunown apply" from /proc/PID/cmdline (the program's base name and its first argument). */
+static bool command_line(pid_t pid, char *buf, size_t len)
+{
+	char path[32], raw[256];
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	n = read_at(AT_FDCWD, path, raw, sizeof(raw));
+	if (n <= 0)
+		return false;
+	const char *prog = strrchr(raw, '/') ? strrchr(raw, '/') + 1 : raw;
+	size_t first = strlen(raw) + 1;
+	const char *arg = first < (size_t)n ? raw + first : "";
+	snprintf(buf, len, "%.40s%s%.40s", prog, *arg ? " " : "", arg);
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	return true;
+}
+
+const char *lock_holder(int fd, char *buf, size_t len)
+{
+	struct stat st;
+	char line[256], cmd[96];
+	const char *found = NULL;
+	FILE *f;
+
+	if (fstat(fd, &st) < 0 || !(f = fopen("/proc/locks", "re")))
+		return NULL;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char type[16];
+		unsigned maj, min;
+		unsigned long long ino;
+		int pid;
+		/* "1: FLOCK  ADVISORY  WRITE 1234 00:1a:5678 0 EOF"; a waiter's line has "->" after the number. */
+		if (strstr(line, "->") ||
+		    sscanf(line, "%*d: %15s %*s %*s %d %x:%x:%llu", type, &pid, &maj, &min, &ino) != 5)
+			continue;
+		if (strcmp(type, "FLOCK") || pid <= 0 || makedev(maj, min) != st.st_dev || ino != (unsigned long long)st.st_ino)
+			continue;
+		/* The pid is the locker's, which may have left the lock to a child and gone: then none is named. */
+		if (command_line((pid_t)pid, cmd, sizeof(cmd))) {
+			snprintf(buf, len, "pid %d, %s", pid, cmd);
+			found = buf;
+		}
+	}
+	fclose(f);
+	return found;
+}

@@ -92,4 +92,11 @@ const char *holders_text(const struct holder *v, size_t n, char *buf, size_t len
 const char *holders_describe(const struct link *l, const struct netns_id *ns, struct holders *hs,
 			     char *buf, size_t len);
 
+/*
+ * Who holds the flock on fd's file, from /proc/locks: "pid 1234, tunown
+ * apply" into buf, or NULL when it cannot be told (no such lock, or the
+ * process that took it is gone and left it to another).
+ */
+const char *lock_holder(int fd, char *buf, size_t len);
+
 #endif

@@ -749,6 +749,32 @@ tapq"
 	assert_equal "${#lines[@]}" 100
 }
 
+@test "a run that waits for the lock names the run holding it: its pid and command" {
+	local i holder
+	for ((i = 0; i < 400; i++)); do
+		printf '[tap%d]\nuser = alice\n' "$i"
+	done | conf big.conf
+	[ -e /run/tunown.lock ] || install -m 0600 /dev/null /run/tunown.lock
+	in_ns "$TUNOWN" apply "$CONF/big.conf" >"$CONF/out1" 2>"$CONF/err1" &
+	local p1=$!
+	# The holder as /proc/locks has it; stopped there, so that the second run must wait.
+	holder=$(wait_flock /run/tunown.lock)
+	kill -STOP "$holder"
+	assert_equal "$(cat "/proc/$holder/comm")" tunown
+	in_ns "$TUNOWN" add tapx --user alice >"$CONF/out2" 2>"$CONF/err2" &
+	local p2=$!
+	for ((i = 0; i < 1000; i++)); do
+		grep -q waiting "$CONF/err2" && break
+		sleep 0.01
+	done
+	kill -CONT "$holder"
+	wait "$p1"
+	wait "$p2"
+	cat "$CONF/err2"
+	assert_contains "$(cat "$CONF/err2")" "waiting for another tunown to finish (lock /run/tunown.lock, held by pid $holder, tunown apply)"
+	assert_equal "$(cat "$CONF/out2")" "tapx: created"
+}
+
 @test "add waits for apply's lock too" {
 	exec {LOCK_FD}>/run/tunown.lock
 	flock -x "$LOCK_FD"

@@ -259,9 +259,12 @@ cni_error() {
 @test "the lock: ADD waits for another run, and after 5 s says try again later (code 11)" {
 	flock /run/tunown.lock sleep 7 &
 	local holder=$!
-	sleep 0.2
+	# Not a fixed sleep: on a loaded machine flock(1) may take longer to start.
+	assert_equal "$(wait_flock /run/tunown.lock)" "$holder"
 	cni ADD "$(conf '"user":"alice"')"
 	cni_error 11 "try again later"
+	# The holder is named: flock(1), which took the lock.
+	assert_output --partial "(pid $holder, flock /run/tunown.lock)"
 	wait $holder
 	run ns_links
 	assert_output lo

@@ -224,3 +224,23 @@ readme_block() {
 	awk -v m="<!-- $1 -->" '$0 == m { on = 1; next } on && /^```json/ { inb = 1; next }
 	     inb && /^```/ { exit } inb { print }' "$SRC_ROOT/README.md"
 }
+
+# flock_holder FILE: the pid that /proc/locks says holds a flock on FILE
+# (named there MAJOR:MINOR:INODE, the device numbers in hex), or nothing.
+flock_holder() {
+	local d f
+	d=$(stat -c %d "$1" 2>/dev/null) || return 0
+	f=$(printf '%02x:%02x:%s' $(((d >> 8) & 0xfff)) $(((d & 0xff) | ((d >> 12) & 0xfff00))) "$(stat -c %i "$1")")
+	awk -v f="$f" '$2 == "FLOCK" && $6 == f { print $5; exit }' /proc/locks
+}
+
+# wait_flock FILE: waits (ten seconds at most) until a process holds a flock on FILE; prints its pid.
+wait_flock() {
+	local i pid
+	for ((i = 0; i < 2000; i++)); do
+		pid=$(flock_holder "$1")
+		[ -n "$pid" ] && echo "$pid" && return 0
+		sleep 0.005
+	done
+	return 1
+}
