@@ -638,8 +638,9 @@ static int check_routes(struct call *c, const struct link *l, struct diff *d, st
 	for (i = 0; i < c->r->nroutes; i++)
 		if (!routes_have(have.v, have.n, &c->r->routes[i]))
 			differs(d, "route %s is missing", format_route(&c->r->routes[i], text, sizeof(text)));
-	json_array_foreach(json_object_get(c->r->prev, "ips"), j, x)
+	json_array_foreach(json_object_get(c->r->prev, "ips"), j, x) {
 		gateways_note(&g, x);
+	}
 	for (i = 0; i < have.n; i++) {
 		bool known = routes_have(c->r->routes, c->r->nroutes, &have.v[i]);
 		json_array_foreach(json_object_get(c->r->prev, "routes"), j, x) {
