@@ -59,10 +59,12 @@ LIB_OBJS    := $(filter-out $(BUILD)/obj/tunown.o,$(OBJS))
 
 UNIT_SRCS   := $(wildcard tests/unit/*.c)
 UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-HELPER_SRCS := $(filter-out tests/helpers/faultshim.c,$(wildcard tests/helpers/*.c))
+HELPER_SRCS := $(filter-out tests/helpers/faultshim.c tests/helpers/oldkernel.c,$(wildcard tests/helpers/*.c))
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/%)
 # LD_PRELOADed by tests/integration/80-faults.bats: fails the Nth tun ioctl or netlink request.
 SHIM        := $(BUILD)/tests/faultshim.so
+# LD_PRELOADed into every tunown run by make check-oldkernel: a kernel before 4.12 (tests/helpers/oldkernel.c).
+OLDSHIM     := $(BUILD)/tests/oldkernel.so
 # Fuzz harnesses (tests/fuzz/fuzz-NAME.c, corpus in tests/fuzz/corpus/NAME):
 # make check replays each corpus with $(CC); make fuzz runs them under libFuzzer.
 FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
@@ -74,7 +76,7 @@ else
 Q := @
 endif
 
-.PHONY: all check unit deps clean install uninstall lint bench fuzz check-valgrind soak check-kernels
+.PHONY: all check unit deps clean install uninstall lint bench fuzz check-valgrind check-oldkernel soak check-kernels
 all: $(BUILD)/tunown
 
 $(BUILD)/tunown: $(OBJS)
@@ -99,7 +101,7 @@ $(BUILD)/tests/%: tests/helpers/%.c | $(BUILD)/tests
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # Plain flags, no sanitizer: a preloaded library must not need their runtime.
-$(SHIM): tests/helpers/faultshim.c | $(BUILD)/tests
+$(BUILD)/tests/%.so: tests/helpers/%.c | $(BUILD)/tests
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(if $(WERROR),-Werror) -fPIC -shared -o $@ $< -ldl
 
@@ -123,7 +125,7 @@ bench: $(BUILD)/tunown $(BUILD)/bench/floor $(BUILD)/bench/measure
 # cnitool (the reference CNI caller) is built first, from Debian's source
 # package, by tests/lib/build-cnitool: the tests run in namespaces without network.
 CNITOOL_DIR := build/cnitool
-check: $(BUILD)/tunown $(UNIT_BINS) $(HELPER_BINS) $(REPLAY_BINS) $(SHIM)
+check: $(BUILD)/tunown $(UNIT_BINS) $(HELPER_BINS) $(REPLAY_BINS) $(SHIM) $(OLDSHIM)
 	$(Q)tests/lib/build-cnitool $(CNITOOL_DIR)
 	TUNOWN=$(abspath $(BUILD)/tunown) TUNOWN_TESTBIN=$(abspath $(BUILD)/tests) TUNOWN_CNITOOL=$(abspath $(CNITOOL_DIR)) \
 	  prove --exec tests/lib/runtest $(UNIT_BINS) $(REPLAY_BINS) $(sort $(wildcard tests/cli/*.bats)) \
@@ -202,6 +204,21 @@ fuzz: $(FUZZ_NAMES:%=build/fuzz/fuzz-%)
 VALGRIND_FLAGS := --quiet --leak-check=full --show-leak-kinds=definite,indirect \
                   --errors-for-leak-kinds=definite,indirect --error-exitcode=99
 VG          := $(abspath $(BUILD)/valgrind)
+# make check-oldkernel: the integration suite with every tunown run under
+# oldkernel.so, as on a kernel before 4.12 (no IFLA_TUN_*, MTU bounds,
+# extended ack or namespace cookie). $TUNOWN becomes a wrapper that preloads
+# it; TUNOWN_OLDKERNEL=1 lets a test that needs a newer kernel skip, saying why.
+OK          := $(abspath $(BUILD)/oldkernel)
+check-oldkernel: $(BUILD)/tunown $(HELPER_BINS) $(SHIM) $(OLDSHIM)
+	$(Q)tests/lib/build-cnitool $(CNITOOL_DIR)
+	$(Q)rm -rf $(OK) && mkdir -p $(OK)
+	$(Q)printf '#!/bin/sh\nLD_PRELOAD="$${LD_PRELOAD:+$$LD_PRELOAD:}%s" exec %s "$$@"\n' \
+	  '$(abspath $(OLDSHIM))' '$(abspath $(BUILD)/tunown)' >$(OK)/tunown
+	$(Q)chmod 0755 $(OK)/tunown
+	TUNOWN=$(OK)/tunown TUNOWN_BIN=$(abspath $(BUILD)/tunown) TUNOWN_OLDKERNEL=1 \
+	  TUNOWN_TESTBIN=$(abspath $(BUILD)/tests) TUNOWN_CNITOOL=$(abspath $(CNITOOL_DIR)) \
+	  prove --exec tests/lib/runtest $(sort $(wildcard tests/integration/*.bats))
+
 check-valgrind: $(BUILD)/tunown $(HELPER_BINS) $(SHIM)
 	$(Q)rm -rf $(VG) && mkdir -p $(VG) && mkdir -m 1777 $(VG)/logs
 	$(Q)printf '#!/bin/sh\nexec valgrind %s --log-file=%s/%%p.log %s "$$@"\n' \

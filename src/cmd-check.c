@@ -601,6 +601,13 @@ int check_main(int argc, char **argv)
 		goto out;
 	if ((r = find_device(&o, &link, &found, &sim)))
 		goto out;
+	/* Without its mode, owner and group any verdict would be a guess. */
+	if (found && link.tun_unread) {
+		char text[300];
+		errorf(VERB, "%s; no verdict", tun_unread_text(text, sizeof(text), link.name));
+		r = EXIT_FAIL;
+		goto out;
+	}
 	tun_node_read(&node);
 	vhost_node_read(&vhost);
 

@@ -12,6 +12,7 @@
 #include "holders.h"
 #include "linkset.h"
 #include "parse.h"
+#include "tun.h"
 
 const char del_help[] =
 	"Usage: tunown del NAME... [--force] [--if-exists] [--netns NAME]\n"
@@ -134,6 +135,10 @@ int del_main(int argc, char **argv)
 		} else if (!l) {
 			errorf("del", "no device '%s' in this network namespace%s", arg,
 			       i == 0 && n == 1 ? " (with --if-exists a missing name is no error)" : "");
+			r = EXIT_FAIL;
+		} else if (l->tun_unread) {
+			char text[300];
+			errorf("del", "%s; nothing deleted", tun_unread_text(text, sizeof(text), arg));
 			r = EXIT_FAIL;
 		} else if (!l->is_tun) {
 			errorf("del", "'%s' is not a tun/tap device (kind: %s): tunown deletes only tun/tap devices",

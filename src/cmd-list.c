@@ -76,6 +76,7 @@ struct view {
 	struct holders holders;     /* loaded at the first single-queue device */
 	struct netns_id here;
 	bool hidden_used;           /* a single-queue device was judged while some processes were unreadable */
+	size_t unread;              /* tun links whose attributes could not be read (tun.h) */
 };
 
 /* "1234(qemu,alice)", as list's table and show's text name a holder: no space in it. */
@@ -150,7 +151,8 @@ static void print_link(const struct link *l, const struct view *v)
 	out_str("mac", "mac", l->has_mac ? format_mac(l->mac, buf, sizeof(buf)) : NULL);
 	out_bool("up", "up", l->up);
 	out_bool("carrier", "carrier", l->carrier);
-	out_uint("queues", "queues", l->queues);
+	/* Before Linux 4.16 the kernel does not count a multi-queue device's queues. */
+	out_uint_or_unknown("queues", "queues", !(l->queues_unknown && l->multi_queue), l->queues);
 	out_uint("netdev_group", "netdev-group", l->netdev_group);
 	out_strs_begin("addresses", "addresses");
 	const struct addr_entry *e;
@@ -273,12 +275,15 @@ static int brief_row(const struct link *l, void *data)
 	char owner[16], group[16], queues[32], holders[512], addrs[2048];
 	struct link copy;
 
+	b->v->unread += l->tun_unread;
 	if (!l->is_tun)
 		return 0;
 	copy = *l;
 	fill_queues(&copy, b->v);
 	l = &copy;
-	if (l->multi_queue && l->disabled_queues)
+	if (l->multi_queue && l->queues_unknown)
+		snprintf(queues, sizeof(queues), "unknown");
+	else if (l->multi_queue && l->disabled_queues)
 		snprintf(queues, sizeof(queues), "%u(%u-off)", l->queues, l->disabled_queues);
 	else
 		snprintf(queues, sizeof(queues), "%u", l->queues);
@@ -314,6 +319,7 @@ static int print_tun(const struct link *l, void *data)
 	struct view *v = data;
 	struct link copy;
 
+	v->unread += l->tun_unread;
 	if (!l->is_tun)
 		return 0;
 	copy = *l;
@@ -410,6 +416,12 @@ int list_main(int argc, char **argv)
 	}
 	note_hidden("list", &v);
 	holders_free(&v.holders);
+	if (r == 0 && v.unread) {
+		errorf("list", "%zu tun/tap devices not listed: this kernel gives their attributes only in sysfs "
+		       "(before Linux 4.16), and a sysfs of this network namespace could not be mounted "
+		       "(that needs CAP_SYS_ADMIN: run as root)", v.unread);
+		r = EXIT_FAIL;
+	}
 	if (r < 0) {
 		errorf("list", "cannot list the interfaces: %s", strerror(-r));
 		r = EXIT_FAIL;
@@ -454,6 +466,12 @@ int show_main(int argc, char **argv)
 	if (strcmp(l.name, ifname)) {
 		char text[300];
 		errorf("show", "%s", altname_conflict(text, sizeof(text), ifname, l.name));
+		r = EXIT_FAIL;
+		goto out;
+	}
+	if (l.tun_unread) {
+		char text[300];
+		errorf("show", "%s", tun_unread_text(text, sizeof(text), ifname));
 		r = EXIT_FAIL;
 		goto out;
 	}

@@ -133,11 +133,21 @@ static int mtu_in_bounds(const struct devspec *s, enum tun_mode m, uint32_t min,
 	return 0;
 }
 
+/*
+ * The kernel's bounds when it reports them (IFLA_MIN_MTU/IFLA_MAX_MTU, Linux
+ * 4.19); before, the tun driver's, which are the same fixed numbers on every
+ * kernel (its own MTU check before 4.10 used them too).
+ */
 static int check_mtu(const struct devspec *s, const struct link *l, struct failure *f)
 {
-	if (!l->max_mtu)
+	uint32_t min, max;
+
+	if (l->max_mtu)
+		return mtu_in_bounds(s, l->mode, l->min_mtu, l->max_mtu, f);
+	if (!l->is_tun)
 		return 0;
-	return mtu_in_bounds(s, l->mode, l->min_mtu, l->max_mtu, f);
+	tun_mtu_bounds(l->mode, &min, &max);
+	return mtu_in_bounds(s, l->mode, min, max, f);
 }
 
 /*
@@ -270,7 +280,7 @@ static int create(struct rt *rt, const struct devspec *s, const struct converge_
 	}
 	/* No journal (journal.h): the mark goes on while closing the fd still removes the device. */
 	if (!journal_active(o->journal) &&
-	    (r = rt_change_link(rt, ifindex, &(struct linkchange){ .alias = TUNOWN_ALIAS, .up = -1 })) < 0) {
+	    (r = rt_change_link(rt, ifindex, &(struct linkchange){ .alias = TUNOWN_ALIAS_CREATING, .up = -1 })) < 0) {
 		step_failed(f, rt, r, "cannot mark", s->name);
 		goto out;
 	}
@@ -358,6 +368,10 @@ static int conflicts(struct rt *rt, const struct devspec *s, const struct link *
 	enum tun_mode mode = s->mode || o->exact_addrs ? devspec_mode(s) : cur->mode;
 	char id[IFNAMSIZ + 64];
 
+	if (cur->tun_unread) {
+		char text[300];
+		return failf(f, EXIT_FAIL, "%s; nothing changed", tun_unread_text(text, sizeof(text), s->name));
+	}
 	if (!cur->is_tun)
 		return failf(f, EXIT_FAIL, "'%s' is not a tun/tap device (kind: %s): tunown changes only tun/tap devices; choose another name",
 			     s->name, link_kind(cur));

@@ -356,7 +356,8 @@ bool link_held(const struct link *l, const struct netns_id *ns, struct holders *
 {
 	if (!l->is_tun)
 		return false;
-	if (l->multi_queue)
+	/* The kernel's counts, when it gives them (Linux 4.16); else the holders, as for one queue. */
+	if (l->multi_queue && !l->queues_unknown)
 		return l->queues + l->disabled_queues > 0;
 	if (holders_load(hs) < 0)
 		return l->carrier;

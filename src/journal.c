@@ -24,7 +24,9 @@ static int by_ifindex(const void *a, const void *b)
  * nsfs inode number of a namespace that is gone goes to the next one created
  * (seen within a second), whose devices restart at the same ifindexes, so a
  * journal keyed by it could mark someone else's device. Then j->path stays
- * empty and the caller marks each device before making it persistent.
+ * empty, the caller marks each device "tunown:creating" before making it
+ * persistent, and the journal is read from the devices themselves
+ * (from_marks): the mark lives and dies with its device, in its namespace.
  */
 static int journal_key(struct journal *j, struct rt *rt)
 {
@@ -39,6 +41,34 @@ static int journal_key(struct journal *j, struct rt *rt)
 	return 0;
 }
 
+static int add_entry(struct journal *j, int ifindex, const char *name)
+{
+	struct journal_entry *v = realloc(j->v, (j->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	j->v = v;
+	j->v[j->n].ifindex = ifindex;
+	ifname_copy(j->v[j->n].name, name);
+	j->n++;
+	return 0;
+}
+
+static int on_marked(const struct link *l, void *data)
+{
+	return l->is_tun && l->creating ? add_entry(data, l->ifindex, l->name) : 0;
+}
+
+/* Without a cookie: every tun/tap device still marked "tunown:creating" is an entry. */
+static int from_marks(struct journal *j, struct rt *rt)
+{
+	int r = rt_links(rt, on_marked, j);
+
+	if (r == 0 && j->n)
+		qsort(j->v, j->n, sizeof(*j->v), by_ifindex);
+	return r;
+}
+
 int journal_open(struct journal *j, struct rt *rt)
 {
 	char line[64];
@@ -47,8 +77,10 @@ int journal_open(struct journal *j, struct rt *rt)
 
 	memset(j, 0, sizeof(*j));
 	j->fd = -1;
-	if ((r = journal_key(j, rt)) < 0 || !j->path[0])
+	if ((r = journal_key(j, rt)) < 0)
 		return r;
+	if (!j->path[0])
+		return from_marks(j, rt);
 	f = fopen(j->path, "re");
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
@@ -57,14 +89,10 @@ int journal_open(struct journal *j, struct rt *rt)
 		char name[sizeof(line)];
 		if (sscanf(line, "%d %63s", &e.ifindex, name) != 2 || e.ifindex <= 0 || strlen(name) >= sizeof(e.name))
 			continue;
-		ifname_copy(e.name, name);
-		struct journal_entry *v = realloc(j->v, (j->n + 1) * sizeof(*v));
-		if (!v) {
+		if ((r = add_entry(j, e.ifindex, name)) < 0) {
 			fclose(f);
-			return -ENOMEM;
+			return r;
 		}
-		j->v = v;
-		j->v[j->n++] = e;
 	}
 	fclose(f);
 	if (j->n)
@@ -76,7 +104,8 @@ int journal_adopt(struct journal *j, struct rt *rt, struct link *l, bool dry_run
 {
 	struct journal_entry key = { .ifindex = l->ifindex }, *e;
 
-	if (!l->is_tun || l->has_alias || !j->n)
+	/* With a file the device has no alias yet; without one it carries the creating mark. */
+	if (!l->is_tun || !j->n || (journal_active(j) ? l->has_alias : !l->creating))
 		return 0;
 	/* A device someone else made has another ifindex: the kernel does not reuse them. */
 	e = bsearch(&key, j->v, j->n, sizeof(*j->v), by_ifindex);
@@ -89,6 +118,7 @@ int journal_adopt(struct journal *j, struct rt *rt, struct link *l, bool dry_run
 			return r;
 		}
 		l->has_alias = true;
+		l->creating = false;
 	}
 	l->managed = true;
 	return 1;

@@ -10,8 +10,11 @@
  * never hands out twice). The next add or apply there, under the lock, marks
  * every listed device that still has that ifindex and name, is tun/tap and
  * has no alias at all; a run that ends removes its journal. Without a cookie
- * (before Linux 5.14) there is no journal: each device is marked before it is
- * made persistent, one round trip more a device (journal_active).
+ * (before Linux 5.14) there is no file: each device is marked "tunown:creating"
+ * (TUNOWN_ALIAS_CREATING) before it is made persistent, one round trip more a
+ * device, and the configuring request puts the real mark on; the journal is
+ * then the devices that still carry that mark, read from a dump of the links
+ * (journal_active is false: nothing to note).
  *
  * The file is written through a shared mapping: a note is a store into the
  * page cache, which outlives the process, not a write(2) per device.
@@ -34,7 +37,7 @@ struct journal {
 	bool keep;                  /* an entry could not be handled: the file stays for the next run */
 };
 
-/* Reads what an earlier run left for the namespace of rt. 0 or -errno. */
+/* Reads what an earlier run left for the namespace of rt (without a cookie: one dump). 0 or -errno. */
 int journal_open(struct journal *j, struct rt *rt);
 /*
  * If l is a device an earlier run left unmarked, marks it (unless dry_run)

@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "netlink.h"
+#include "tun.h"
 #include "uapi.h"
 
 /* Requests in one sendmsg: the kernel's UIO_MAXIOV. */
@@ -340,6 +341,7 @@ static int parse_link(const struct nlmsghdr *h, struct link *l, struct nlattr **
 		nla_strlcpy(alias, tb[IFLA_IFALIAS], sizeof(alias));
 		l->has_alias = alias[0] != '\0';
 		l->managed = !strcmp(alias, TUNOWN_ALIAS);
+		l->creating = !strcmp(alias, TUNOWN_ALIAS_CREATING);
 	}
 	if (tb[IFLA_LINKINFO]) {
 		struct nlattr *li[IFLA_INFO_MAX + 1];
@@ -348,6 +350,8 @@ static int parse_link(const struct nlmsghdr *h, struct link *l, struct nlattr **
 				nla_strlcpy(l->kind, li[IFLA_INFO_KIND], sizeof(l->kind));
 			if (!strcmp(l->kind, "tun") && li[IFLA_INFO_DATA])
 				parse_tun(l, li[IFLA_INFO_DATA]);
+			else if (!strcmp(l->kind, "tun"))
+				l->tun_unread = true;       /* before Linux 4.16: on_link reads sysfs */
 			/* The kernel counts the queues of multi-queue devices only (no
 			 * IFLA_TUN_NUM_QUEUES on a single-queue one, checked on 6.18),
 			 * and carrier is no measure: any holder may turn it off
@@ -391,6 +395,8 @@ static int on_link(const struct nlmsghdr *h, void *arg)
 
 	if (parse_link(h, &l, &props) < 0)
 		return 0;
+	if (l.tun_unread)
+		tun_read_sysfs(&l);
 	if (lw->out) {
 		*lw->out = l;
 		return 0;

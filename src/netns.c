@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,6 +81,82 @@ int netns_name_of(dev_t dev, ino_t ino, char *buf, size_t len)
 	}
 	closedir(d);
 	return r;
+}
+
+/* The sysfs of one network namespace: a descriptor of its class/net, and which namespace. */
+static struct {
+	int fd;
+	dev_t dev;
+	ino_t ino;
+	bool own_mounts;            /* the process is in a mount namespace of its own */
+} sysfs = { .fd = -1 };
+
+/*
+ * The mount keeps its namespace alive (sysfs holds a reference), so the
+ * namespace's inode cannot go to another one while it is cached.
+ */
+static int sysfs_net(void)
+{
+	struct stat st;
+	int fd, e;
+
+	if (stat("/proc/self/ns/net", &st) < 0)
+		return -errno;
+	if (sysfs.fd >= 0 && sysfs.dev == st.st_dev && sysfs.ino == st.st_ino)
+		return sysfs.fd;
+	if (!sysfs.own_mounts) {
+		/* As 'ip netns exec' does: nothing mounted here reaches the caller's namespace. */
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+			return -errno;
+		sysfs.own_mounts = true;
+	}
+	/*
+	 * EBUSY: /sys is already the root of this very sysfs (the kernel keeps
+	 * one per namespace and will not mount it on its own root again), so the
+	 * caller's /sys is the namespace's own.
+	 */
+	if (mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		if (errno != EBUSY)
+			return -errno;
+		fd = open("/sys/class/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	} else {
+		fd = open("/sys/class/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		e = errno;
+		umount2("/sys", MNT_DETACH);
+		if (fd < 0)
+			return -e;
+	}
+	if (sysfs.fd >= 0)
+		close(sysfs.fd);
+	sysfs.fd = fd;
+	sysfs.dev = st.st_dev;
+	sysfs.ino = st.st_ino;
+	return fd;
+}
+
+int netns_sysfs_read(const char *dev, const char *attr, char *buf, size_t len)
+{
+	char path[IFNAMSIZ + 32];
+	int dir = sysfs_net(), fd;
+	ssize_t n;
+
+	if (dir < 0)
+		return dir;
+	if (!*dev || strchr(dev, '/') || snprintf(path, sizeof(path), "%s/%s", dev, attr) >= (int)sizeof(path))
+		return -EINVAL;
+	fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return 0;
 }
 
 int netns_check_name(const char *verb, const char *spec)

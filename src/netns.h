@@ -26,6 +26,17 @@ int netns_join(int fd);
  */
 int netns_name_of(dev_t dev, ino_t ino, char *buf, size_t len);
 
+/*
+ * Reads /sys/class/net/DEV/ATTR of the calling thread's network namespace
+ * into buf (NUL-terminated, the trailing newline cut): 0 or -errno. The sysfs
+ * is this namespace's own, as 'ip -n' gives it: the first call in a namespace
+ * moves the process into a mount namespace of its own (once), mounts a fresh
+ * sysfs on /sys, keeps a descriptor of it and detaches the mount again, so
+ * that the process's /sys is what it was. The caller's /sys may show another
+ * namespace or none, and is never read. Needs CAP_SYS_ADMIN (-EPERM).
+ */
+int netns_sysfs_read(const char *dev, const char *attr, char *buf, size_t len);
+
 /* Command layer: enters spec; 0, or an exit status after saying why. */
 int netns_enter(const char *verb, const char *spec);
 /* Command layer: checks a --netns value without entering: 0, or EXIT_USAGE after saying why. */

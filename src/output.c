@@ -153,6 +153,20 @@ void out_uint(const char *key, const char *lbl, uint64_t val)
 	end_field();
 }
 
+void out_uint_or_unknown(const char *key, const char *lbl, bool known, uint64_t val)
+{
+	if (known)
+		out_uint(key, lbl, val);
+	else if (out_json()) {
+		member(key);
+		fputs("null", o.f);
+	} else {
+		label(lbl);
+		fputs("unknown", o.f);
+		end_field();
+	}
+}
+
 void out_bool(const char *key, const char *lbl, bool val)
 {
 	if (out_json()) {

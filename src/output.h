@@ -28,6 +28,8 @@ void out_obj_end(void);
 /* A field. A NULL string prints null in JSON and "-" in text. */
 void out_str(const char *key, const char *label, const char *val);
 void out_uint(const char *key, const char *label, uint64_t val);
+/* A number the kernel may not tell (an older one): null in JSON, "unknown" in text when !known. */
+void out_uint_or_unknown(const char *key, const char *lbl, bool known, uint64_t val);
 void out_bool(const char *key, const char *label, bool val);
 /* A number that may be absent (JSON null, text "-"), with an optional name: "1000 (alice)". */
 void out_id(const char *key, const char *name_key, const char *label, bool set, uint64_t val, const char *name);

@@ -19,7 +19,9 @@
  * a device (holders.h) are in other users' /proc/PID/fd and fdinfo, behind
  * that check and the directories' modes (0500, the process's uid): add, del,
  * apply, list and show keep CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, which
- * only read.
+ * only read. Before Linux 4.16 a tun device's attributes are in sysfs only,
+ * and the namespace's own sysfs is mounted for them (netns.h): there every
+ * command keeps CAP_SYS_ADMIN.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +31,7 @@
 #include <sys/auxv.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/utsname.h>
 
 #include "cli.h"
 #include "privs.h"
@@ -134,6 +137,21 @@ static bool kept(const cap_value_t *keep, size_t n, cap_value_t cap)
 	return false;
 }
 
+/*
+ * Before Linux 4.16 rtnetlink tells nothing of a tun device: its attributes
+ * are read from a sysfs of its namespace that tunown mounts (netns.h), which
+ * takes CAP_SYS_ADMIN. Only the version can say so before any link is read.
+ */
+static bool tun_attrs_from_sysfs(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major < 4 || (major == 4 && minor < 16);
+}
+
 static size_t wanted(const char *verb, int argc, char **argv, cap_value_t *keep)
 {
 	size_t n = 0;
@@ -146,6 +164,8 @@ static size_t wanted(const char *verb, int argc, char **argv, cap_value_t *keep)
 		for (const struct grant *g = policies[i].grants; g->when && n < MAX_KEEP; g++)
 			if ((!*g->when || given(g->when, argc, argv)) && !kept(keep, n, g->cap))
 				keep[n++] = g->cap;
+		if (n < MAX_KEEP && !kept(keep, n, CAP_SYS_ADMIN) && tun_attrs_from_sysfs())
+			keep[n++] = CAP_SYS_ADMIN;
 	}
 	return n;
 }

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "netns.h"
 #include "tun.h"
 #include "uapi.h"
 
@@ -108,5 +109,63 @@ char *tun_flags_string(int flags, char *buf, size_t len)
 			break;
 		off += (size_t)n;
 	}
+	return buf;
+}
+
+/* owner and group: "-1" when unset (drivers/net/tun.c), else the id in decimal. */
+static int sysfs_id(const char *dev, const char *attr, uint32_t *id)
+{
+	char buf[32], *end;
+	int r = netns_sysfs_read(dev, attr, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	if (!strcmp(buf, "-1")) {
+		*id = ID_NONE;
+		return 0;
+	}
+	errno = 0;
+	unsigned long v = strtoul(buf, &end, 10);
+	if (errno || end == buf || *end || v >= ID_NONE)
+		return -EPROTO;
+	*id = (uint32_t)v;
+	return 0;
+}
+
+int tun_read_sysfs(struct link *l)
+{
+	char buf[32], *end;
+	unsigned long flags;
+	uint32_t owner, group;
+	int r = netns_sysfs_read(l->name, "tun_flags", buf, sizeof(buf));
+
+	l->tun_unread = true;
+	if (r < 0)
+		return r;
+	/* "0x%x": the TUNSETIFF flags, with IFF_PERSIST (Linux 3.19 on). */
+	errno = 0;
+	flags = strtoul(buf, &end, 16);
+	if (errno || end == buf || *end || !(flags & (IFF_TUN | IFF_TAP)))
+		return -EPROTO;
+	if ((r = sysfs_id(l->name, "owner", &owner)) < 0 || (r = sysfs_id(l->name, "group", &group)) < 0)
+		return r;
+	l->tun_unread = false;
+	l->is_tun = true;
+	l->queues_unknown = true;
+	l->mode = flags & IFF_TUN ? MODE_TUN : MODE_TAP;
+	l->owner = owner;
+	l->group = group;
+	l->pi = !(flags & IFF_NO_PI);
+	l->vnet_hdr = flags & IFF_VNET_HDR;
+	l->multi_queue = flags & IFF_MULTI_QUEUE;
+	l->persist = flags & IFF_PERSIST;
+	return 0;
+}
+
+const char *tun_unread_text(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "cannot read the tun/tap attributes of '%s': this kernel gives them only in sysfs "
+		 "(before Linux 4.16), and a sysfs of this network namespace could not be mounted "
+		 "(that needs CAP_SYS_ADMIN: run as root)", name);
 	return buf;
 }

@@ -39,6 +39,8 @@ static inline bool spare_group(uint32_t group)
 
 /* The marker tunown puts in IFLA_IFALIAS of the devices it creates. */
 #define TUNOWN_ALIAS "tunown"
+/* The marker of a device being created where there is no journal (journal.h). */
+#define TUNOWN_ALIAS_CREATING "tunown:creating"
 
 /* Values match IFLA_TUN_TYPE. */
 enum tun_mode { MODE_UNSET = 0, MODE_TUN = 1, MODE_TAP = 2 };
@@ -109,7 +111,10 @@ struct link {
 	char name[IFNAMSIZ];
 	char kind[32];              /* IFLA_INFO_KIND, "" when none */
 	int ifindex;
-	bool is_tun;                /* kind "tun" with IFLA_TUN_* data */
+	bool is_tun;                /* kind "tun", its attributes read (IFLA_TUN_* or sysfs) */
+	bool tun_unread;            /* kind "tun", but neither IFLA_TUN_* (Linux 4.16) nor its sysfs
+	                               could be read: mode, owner, group and flags are unknown */
+	bool queues_unknown;        /* no IFLA_TUN_*: the kernel's queue counts are unknown */
 	enum tun_mode mode;
 	uint32_t owner;             /* ID_NONE when unset */
 	uint32_t group;             /* ID_NONE when unset */
@@ -118,6 +123,7 @@ struct link {
 	bool loopback;              /* IFF_LOOPBACK: lo, which has no link kind */
 	bool has_alias;             /* any IFLA_IFALIAS */
 	bool managed;               /* IFLA_IFALIAS is TUNOWN_ALIAS */
+	bool creating;              /* IFLA_IFALIAS is TUNOWN_ALIAS_CREATING */
 	uint32_t mtu, min_mtu, max_mtu;
 	uint32_t queues, disabled_queues;   /* the kernel's counts: multi-queue devices only (holders.h) */
 	uint32_t netdev_group;      /* IFLA_GROUP */

@@ -96,7 +96,7 @@ qemu_on() {
 	PROG=$(wait_holder tap0 qemu-system-x86)
 	run_tunown show tap0 --json
 	assert_equal "$(jq -c '[.holders[] | {pid, user, queues}]' <<<"$output")" '[{"pid":'"$PROG"',"user":"alice","queues":2}]'
-	assert_equal "$(jq -r .queues <<<"$output")" 2
+	assert_equal "$(jq -r .queues <<<"$output")" "$(mq_queues 2)"
 	run grep '^tap0 ' <<<"$(in_ns "$TUNOWN" list)"
 	assert_output --partial "$PROG(qemu-system-x86,alice)"
 }

@@ -244,3 +244,27 @@ wait_flock() {
 	done
 	return 1
 }
+
+# Under make check-oldkernel every tunown run sees a kernel before 4.12
+# (tests/helpers/oldkernel.c): no IFLA_TUN_*, MTU bounds, extended ack or
+# namespace cookie.
+old_kernel() {
+	[ -n "${TUNOWN_OLDKERNEL:-}" ]
+}
+
+# What show --json says of a multi-queue device's queues: the kernel's count
+# N, or null where the kernel does not count them (before Linux 4.16).
+mq_queues() {
+	if old_kernel; then echo null; else echo "$1"; fi
+}
+
+# The same in list's table: N, or "unknown".
+mq_cell() {
+	if old_kernel; then echo unknown; else echo "$1"; fi
+}
+
+# A test that needs tun attributes without root: before Linux 4.16 they are
+# only in sysfs, and mounting the namespace's own takes CAP_SYS_ADMIN.
+skip_unprivileged_tun_read() {
+	! old_kernel || skip "without root a kernel before 4.16 shows no tun attributes (they are in sysfs only, and mounting the namespace's own needs CAP_SYS_ADMIN)"
+}
