@@ -35,7 +35,8 @@ struct rt {
 	struct nl_sock *sk;
 	bool ext_ack;               /* the kernel gives its reasons (Linux 4.12) */
 	char message[256];
-	char buf[RECV_SIZE];        /* answers are read here, one recv each */
+	/* Answers are read here, one recv each; aligned for the headers in it. */
+	char buf[RECV_SIZE] __attribute__((aligned(8)));
 };
 
 /* What a batch of requests sent together is waiting for. */
