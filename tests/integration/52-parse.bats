@@ -7,14 +7,8 @@
 
 load ../lib/common
 
-setup() {
-	setup_ns
-	CONF=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	teardown_ns
-}
+setup() { setup_conf_ns; }
+teardown() { teardown_ns; }
 
 # Every address of DEV but the kernel's link-local ones, sorted.
 addrs_of() {

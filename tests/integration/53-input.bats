@@ -7,14 +7,8 @@
 
 load ../lib/common
 
-setup() {
-	setup_ns
-	CONF=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	teardown_ns
-}
+setup() { setup_conf_ns; }
+teardown() { teardown_ns; }
 
 # No raw control character (but the newlines between lines) in $1.
 no_raw_control() {

@@ -7,8 +7,7 @@
 load ../lib/common
 
 setup() {
-	setup_ns
-	CONF=$BATS_TEST_TMPDIR
+	setup_conf_ns
 }
 
 teardown() {

@@ -8,14 +8,8 @@
 
 load ../lib/common
 
-setup() {
-	setup_ns
-	CONF=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	teardown_ns
-}
+setup() { setup_conf_ns; }
+teardown() { teardown_ns; }
 
 # Every address of DEV but the kernel's own link-local one, "ADDR/PREFIX"
 # or "ADDR peer PEER/PREFIX", one a line, sorted.

@@ -5,14 +5,8 @@
 
 load ../lib/common
 
-setup() {
-	setup_ns
-	CONF=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	teardown_ns
-}
+setup() { setup_conf_ns; }
+teardown() { teardown_ns; }
 
 # tunown's routes through DEV: "DST via GW metric N" one a line, sorted (IPv4 and IPv6).
 routes_of() {

@@ -49,6 +49,13 @@ setup_ns() {
 	ip -n "$NS" link set lo up
 }
 
+# setup for a file whose tests write configuration files: a fresh namespace
+# as setup_ns makes it, and $CONF, a directory of this test's own for them.
+setup_conf_ns() {
+	setup_ns || return
+	CONF=$BATS_TEST_TMPDIR
+}
+
 # Ends whatever the test left running in $NS (by pid: only processes of this
 # test can be in it), so no stray process keeps bats' output pipe open.
 teardown_ns() {
