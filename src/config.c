@@ -276,6 +276,25 @@ static int make_room(void **v, size_t size, size_t n, size_t *cap, unsigned **li
 	return 0;
 }
 
+/*
+ * A kept section's array gets an allocation of its own size (0 or -ENOMEM):
+ * the doubled room of parsing, left in place, would make the memory of a file
+ * of many one-address sections grow several times faster than the file. The
+ * room freed is what the next section's array takes.
+ */
+static int shrink_to_fit(void **v, size_t n, size_t size)
+{
+	if (!*v || !n)
+		return 0;
+	void *exact = malloc(n * size);
+	if (!exact)
+		return -ENOMEM;
+	memcpy(exact, *v, n * size);
+	free(*v);
+	*v = exact;
+	return 0;
+}
+
 /* A repeated address is found at the section's end, once its peer is known (check_repeats). */
 static int set_address(struct parser *p, const char *v, const char **why)
 {
@@ -697,7 +716,10 @@ static void end_section(struct parser *p)
 		return;
 	if (p->section_ok) {
 		check_section(p);
-		if (!p->nomem && add_dev(p->c, &p->cur) < 0)
+		if (!p->nomem &&
+		    (shrink_to_fit((void **)&p->cur.addrs, p->cur.naddrs, sizeof(*p->cur.addrs)) < 0 ||
+		     shrink_to_fit((void **)&p->cur.routes, p->cur.nroutes, sizeof(*p->cur.routes)) < 0 ||
+		     add_dev(p->c, &p->cur) < 0))
 			p->nomem = -ENOMEM;
 	}
 	devspec_free(&p->cur);
