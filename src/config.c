@@ -257,13 +257,15 @@ static int set_group(struct parser *p, const char *v, const char **why)
 
 /*
  * Makes room for one more item in *v (n items of size each, *cap of room) and
- * in *lines beside it, doubling: 0 or -ENOMEM.
+ * in *lines beside it, doubling from one: 0 or -ENOMEM. A kept section keeps
+ * its arrays, so they start at the size most sections need, not with spare
+ * room that a file of many one-address sections would pay for in each.
  */
 static int make_room(void **v, size_t size, size_t n, size_t *cap, unsigned **lines)
 {
 	if (n < *cap)
 		return 0;
-	size_t c = *cap ? *cap * 2 : 8;
+	size_t c = *cap ? *cap * 2 : 1;
 	void *nv = realloc(*v, c * size);
 	if (!nv)
 		return -ENOMEM;
@@ -273,25 +275,6 @@ static int make_room(void **v, size_t size, size_t n, size_t *cap, unsigned **li
 		return -ENOMEM;
 	*lines = nl;
 	*cap = c;
-	return 0;
-}
-
-/*
- * A kept section's array gets an allocation of its own size (0 or -ENOMEM):
- * the doubled room of parsing, left in place, would make the memory of a file
- * of many one-address sections grow several times faster than the file. The
- * room freed is what the next section's array takes.
- */
-static int shrink_to_fit(void **v, size_t n, size_t size)
-{
-	if (!*v || !n)
-		return 0;
-	void *exact = malloc(n * size);
-	if (!exact)
-		return -ENOMEM;
-	memcpy(exact, *v, n * size);
-	free(*v);
-	*v = exact;
 	return 0;
 }
 
@@ -716,10 +699,7 @@ static void end_section(struct parser *p)
 		return;
 	if (p->section_ok) {
 		check_section(p);
-		if (!p->nomem &&
-		    (shrink_to_fit((void **)&p->cur.addrs, p->cur.naddrs, sizeof(*p->cur.addrs)) < 0 ||
-		     shrink_to_fit((void **)&p->cur.routes, p->cur.nroutes, sizeof(*p->cur.routes)) < 0 ||
-		     add_dev(p->c, &p->cur) < 0))
+		if (!p->nomem && add_dev(p->c, &p->cur) < 0)
 			p->nomem = -ENOMEM;
 	}
 	devspec_free(&p->cur);
