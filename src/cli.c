@@ -1,20 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/capability.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "escape.h"
-#include "holders.h"
-#include "privs.h"
 #include "types.h"
 
 static void vsay(const char *verb, const char *fmt, va_list ap, const char *tail)
@@ -77,43 +72,6 @@ int print_help(const char *verb)
 	if (c)
 		fputs(c->help, stdout);
 	return EXIT_DONE;
-}
-
-int lock_take(const char *verb)
-{
-	const char *path = "/run/tunown.lock";
-	int fd;
-
-	/* Without the capability every change would fail; say so before the lock does. */
-	if (!privs_effective(CAP_NET_ADMIN)) {
-		errorf(verb, "needs CAP_NET_ADMIN: run it as root; nothing changed%s",
-		       !strcmp(verb, "apply") ? " ('tunown apply --dry-run' works without it)" : "");
-		return -1;
-	}
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		errorf(verb, "cannot open the lock '%s': %s%s", path, strerror(errno),
-		       errno == EACCES ? " (run tunown as root)" : "");
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno != EWOULDBLOCK) {
-			errorf(verb, "cannot lock '%s': %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		char who[128];
-		if (lock_holder(fd, who, sizeof(who)))
-			errorf(verb, "waiting for another tunown to finish (lock %s, held by %s)", path, who);
-		else
-			errorf(verb, "waiting for another tunown to finish (lock %s)", path);
-		if (flock(fd, LOCK_EX) < 0) {
-			errorf(verb, "cannot lock '%s': %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-	}
-	return fd;
 }
 
 int rt_connect(const char *verb, struct rt **rt)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What every command does the same way: messages, --netns, the lock, the netlink socket. */
+/* What every command does the same way: messages, options, help, the output's status, the netlink socket. */
 #ifndef TUNOWN_CLI_H
 #define TUNOWN_CLI_H
 
@@ -24,8 +24,6 @@ const char *altname_conflict(char *buf, size_t len, const char *name, const char
 /* Prints the command's help to stdout; returns EXIT_DONE. */
 int print_help(const char *verb);
 
-/* Serialises commands that change devices: flock on /run/tunown.lock. Returns an fd, or -1 after saying why. */
-int lock_take(const char *verb);
 /*
  * After one result line: flushes stdout, so that it keeps its place among the
  * error lines of stderr (journald, 2>&1), and keeps the first write error.

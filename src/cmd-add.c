@@ -13,6 +13,7 @@
 #include "device.h"
 #include "holders.h"
 #include "journal.h"
+#include "lock.h"
 #include "kprobe.h"
 #include "ids.h"
 #include "parse.h"

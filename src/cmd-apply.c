@@ -23,6 +23,7 @@
 #include "escape.h"
 #include "holders.h"
 #include "journal.h"
+#include "lock.h"
 #include "kprobe.h"
 #include "linkset.h"
 #include "output.h"

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "holders.h"
 #include "linkset.h"
+#include "lock.h"
 #include "parse.h"
 #include "tun.h"
 

@@ -29,13 +29,13 @@
 #include "holders.h"
 #include "ids.h"
 #include "journal.h"
+#include "lock.h"
 #include "netlink.h"
 #include "netns.h"
 #include "parse.h"
 #include "routes.h"
 #include "tun.h"
 
-#define LOCK_PATH "/run/tunown.lock"
 #define LOCK_WAIT_MS 5000
 
 /* Everything one command holds, released by call_end. */
@@ -60,20 +60,19 @@ static void call_end(struct call *c)
 
 static int lock_wait(struct call *c, struct cni_err *e)
 {
-	c->lock = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (c->lock < 0)
-		return cni_fail(e, CNI_ERR_IO, "cannot open the lock '%s': %s", LOCK_PATH, strerror(errno));
-	for (int waited = 0; flock(c->lock, LOCK_EX | LOCK_NB) < 0; waited += 10) {
-		if (errno != EWOULDBLOCK)
-			return cni_fail(e, CNI_ERR_IO, "cannot lock '%s': %s", LOCK_PATH, strerror(errno));
-		if (waited >= LOCK_WAIT_MS) {
-			char who[128];
-			const char *h = lock_holder(c->lock, who, sizeof(who));
-			return cni_fail(e, CNI_ERR_AGAIN, "another tunown has held the lock '%s' for %d s%s%s%s: try again later",
-					LOCK_PATH, LOCK_WAIT_MS / 1000, h ? " (" : "", h ? h : "", h ? ")" : "");
-		}
-		nanosleep(&(struct timespec){ .tv_nsec = 10000000L }, NULL);
+	char who[128];
+	const char *h;
+	int r;
+
+	if ((c->lock = lock_open()) < 0)
+		return cni_fail(e, CNI_ERR_IO, "cannot open the lock '%s': %s", LOCK_PATH, strerror(-c->lock));
+	if ((r = lock_get(c->lock, LOCK_WAIT_MS)) == -EWOULDBLOCK) {
+		h = lock_holder(c->lock, who, sizeof(who));
+		return cni_fail(e, CNI_ERR_AGAIN, "another tunown has held the lock '%s' for %d s%s%s%s: try again later",
+				LOCK_PATH, LOCK_WAIT_MS / 1000, h ? " (" : "", h ? h : "", h ? ")" : "");
 	}
+	if (r < 0)
+		return cni_fail(e, CNI_ERR_IO, "cannot lock '%s': %s", LOCK_PATH, strerror(-r));
 	return 0;
 }
 
