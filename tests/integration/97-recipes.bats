@@ -235,6 +235,16 @@ qemu_on() {
 # User-mode Linux as alice on tunown's tap0 (eth0=tuntap,tap0): the guest
 # kernel has no IP autoconfiguration, so a small init on the host's root
 # (hostfs, read-only) sets eth0's address and sleeps; the guest answers.
+# UML's guest dies before its init runs when the host's FPU state is larger
+# than the buffer UML keeps for it (CPUs with AMX, for UML 6.1): that is the
+# CPU's limit, not the recipe's, so the test says so and skips.
+uml_unusable() {
+	if grep -q 'ptrace set fp regs failed' "$OUT"; then
+		skip "User-mode Linux cannot run its init on this CPU: $(grep -m1 'ptrace set fp regs failed' "$OUT") (the host's XSAVE state, e.g. AMX, is larger than UML's)"
+	fi
+	return 1
+}
+
 @test "recipe User-mode Linux: eth0=tuntap,tap0 as alice; the guest answers a ping" {
 	command -v linux.uml >/dev/null || skip "linux.uml is not installed (make deps: user-mode-linux)"
 	command -v ping >/dev/null || skip "ping is not installed (make deps: iputils-ping)"
@@ -247,8 +257,8 @@ qemu_on() {
 	# HOME and TMPDIR: where UML keeps its ~/.uml and its memory file.
 	as_user alice env HOME="$d" TMPDIR="$d" linux.uml mem=64M root=/dev/root rootfstype=hostfs rootflags=/ ro \
 		init="$d/init" eth0=tuntap,tap0 con=null con0=null,fd:1 </dev/null >"$OUT" 2>&1 &
-	PROG=$(wait_holder tap0 linux.uml)
-	wait_ping "$NS" 10.5.0.2 || { grep -v '^<4>' "$OUT"; false; }
+	PROG=$(wait_holder tap0 linux.uml) || uml_unusable
+	wait_ping "$NS" 10.5.0.2 || { uml_unusable; grep -v '^<4>' "$OUT"; false; }
 	run_tunown show tap0 --json
 	assert_equal "$(jq -r '[.holders[] | .command + "," + .user] | unique | join(" ")' <<<"$output")" "linux.uml,alice"
 }
