@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "holders.h"
 #include "ids.h"
 
@@ -28,21 +29,6 @@ int netns_id_self(struct netns_id *out)
 	out->dev = st.st_dev;
 	out->ino = st.st_ino;
 	return 0;
-}
-
-static int read_at(int dirfd, const char *name, char *buf, size_t len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return (int)n;
 }
 
 static int push(struct holders *hs, const struct holder *h)
@@ -67,12 +53,12 @@ static void describe(int piddir, struct holder *h)
 	const char *p;
 
 	h->uid = ID_NONE;
-	if (read_at(piddir, "status", buf, sizeof(buf)) > 0 && (p = strstr(buf, "\nUid:"))) {
+	if (file_read_at(piddir, "status", buf, sizeof(buf)) > 0 && (p = strstr(buf, "\nUid:"))) {
 		unsigned long real, eff;
 		if (sscanf(p + 5, "%lu %lu", &real, &eff) == 2)
 			h->uid = (uint32_t)eff;
 	}
-	if (read_at(piddir, "comm", buf, sizeof(buf)) > 0) {
+	if (file_read_at(piddir, "comm", buf, sizeof(buf)) > 0) {
 		size_t n = strcspn(buf, "\n");
 		if (n >= sizeof(h->comm))
 			n = sizeof(h->comm) - 1;
@@ -113,7 +99,7 @@ static bool fd_device(struct scan *s, const char *pid, const char *fd, char *dev
 	const char *p;
 
 	snprintf(s->path, sizeof(s->path), "%s/fdinfo/%s", pid, fd);
-	if (read_at(s->proc, s->path, buf, sizeof(buf)) <= 0)
+	if (file_read_at(s->proc, s->path, buf, sizeof(buf)) <= 0)
 		return false;
 	p = strstr(buf, "iff:\t");
 	if (!p)
@@ -425,7 +411,7 @@ static bool command_line(pid_t pid, char *buf, size_t len)
 	int n;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	n = read_at(AT_FDCWD, path, raw, sizeof(raw));
+	n = file_read_at(AT_FDCWD, path, raw, sizeof(raw));
 	if (n <= 0)
 		return false;
 	const char *prog = strrchr(raw, '/') ? strrchr(raw, '/') + 1 : raw;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "files.h"
 #include "netns.h"
 #include "types.h"
 #include "uapi.h"
@@ -139,20 +140,15 @@ static int sysfs_net(void)
 int netns_sysfs_read(const char *dev, const char *attr, char *buf, size_t len)
 {
 	char path[IFNAMSIZ + 32];
-	int dir = sysfs_net(), fd;
-	ssize_t n;
+	int dir = sysfs_net(), n;
 
 	if (dir < 0)
 		return dir;
 	if (!*dev || strchr(dev, '/') || snprintf(path, sizeof(path), "%s/%s", dev, attr) >= (int)sizeof(path))
 		return -EINVAL;
-	fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
+	n = file_read_at(dir, path, buf, len);
 	if (n < 0)
-		return -errno;
+		return n;
 	while (n > 0 && buf[n - 1] == '\n')
 		n--;
 	buf[n] = '\0';
